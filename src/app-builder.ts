@@ -1,0 +1,108 @@
+import { mkdirSync } from 'node:fs';
+import { Authenticator } from './app/authenticate.ts';
+import { ensureFirstStore } from './app/ensure-first-store.ts';
+import type { Config } from './config.ts';
+import { connectDatabase } from './db/client.ts';
+import { startEmbeddedPostgres } from './db/embedded-postgres.ts';
+import { applyMigrations } from './db/migrate.ts';
+import { EventBus } from './events/event-bus.ts';
+import type { Services } from './graphql/context.ts';
+import { createMetrics } from './http/metrics.ts';
+import { createHttpServer } from './http/server.ts';
+import { jobHandlers } from './jobs/handlers.ts';
+import { JobQueue } from './jobs/job-queue.ts';
+import type { QueueName } from './jobs/queues.ts';
+import { createLogger, type Logger } from './logger.ts';
+
+export interface App {
+  /** Starts every part of the configured role; resolves when it serves. */
+  start(): Promise<{ url?: string; port?: number }>;
+  /** Stops in reverse order: stop taking work, finish running jobs, close connections. */
+  stop(): Promise<void>;
+  readonly services: Services | undefined;
+}
+
+/**
+ * Wires one Kassa process. Roles: `api` (GraphQL, subscriptions, checkout), `worker` (jobs),
+ * `all` (both). Postgres is the only thing the processes share.
+ */
+export function buildApp(config: Config, options: { logger?: Logger } = {}): App {
+  const log = options.logger ?? createLogger(config.logLevel, config.role);
+  const runsApi = config.role !== 'worker';
+  const runsWorker = config.role !== 'api';
+  const stops: Array<() => Promise<void>> = [];
+  let services: Services | undefined;
+
+  async function start() {
+    let databaseUrl = config.databaseUrl;
+    if (!databaseUrl) {
+      mkdirSync(config.dataDir, { recursive: true });
+      log.warn({ dataDir: config.dataDir }, 'DATABASE_URL is not set: starting the embedded Postgres');
+      const embedded = await startEmbeddedPostgres({
+        dataDir: `${config.dataDir}/pg`,
+        log: (line) => log.debug({ postgres: line }, 'embedded postgres'),
+      });
+      stops.push(embedded.stop);
+      databaseUrl = embedded.url;
+    }
+    const { applied } = await applyMigrations(databaseUrl, { log: (msg) => log.info(msg) });
+    if (applied.length > 0) log.info({ applied }, 'database migrated');
+
+    const db = connectDatabase(databaseUrl, config.dbPoolSize);
+    stops.push(db.close);
+    const bus = new EventBus(db.pool, databaseUrl, log);
+    const jobs = new JobQueue(databaseUrl, log);
+    services = { config, db, bus, jobs, log, now: () => new Date() };
+    const metrics = createMetrics();
+
+    await jobs.start({ schedule: runsWorker });
+    stops.push(() => jobs.stop());
+
+    let listening: { url?: string; port?: number } = {};
+    if (runsApi) {
+      await bus.start();
+      stops.push(() => bus.stop());
+      const authenticator = new Authenticator(db.prisma, services.now);
+      authenticator.listen(bus);
+      stops.push(async () => authenticator.stop());
+      const http = createHttpServer(services, authenticator, metrics, async () => {
+        await db.pool.query('SELECT 1');
+        return true;
+      });
+      listening = await http.listen();
+      stops.push(() => http.close());
+      log.info({ url: `${config.publicUrl}/graphql` }, 'Kassa API is serving GraphiQL and GraphQL');
+
+      const first = await ensureFirstStore(db.prisma);
+      if (first) {
+        log.warn(
+          { storeId: first.store.id, apiKey: first.apiKey.secret },
+          'created the first store and its admin API key; it is shown only this once: store it now',
+        );
+      }
+    }
+    if (runsWorker) {
+      const handlers = jobHandlers(services);
+      for (const name of Object.keys(handlers) as QueueName[]) {
+        await jobs.work(name, handlers[name] as never);
+      }
+      log.info({ queues: Object.keys(handlers) }, 'worker is taking jobs');
+    }
+    return listening;
+  }
+
+  async function stop() {
+    while (stops.length > 0) {
+      const next = stops.pop()!;
+      await next().catch((error: Error) => log.error({ err: error }, 'error while stopping'));
+    }
+  }
+
+  return {
+    start,
+    stop,
+    get services() {
+      return services;
+    },
+  };
+}

@@ -1,0 +1,10 @@
+/**
+ * Topic names of the event bus. A topic is what one subscription listens to, so each names the
+ * thing being watched; payloads carry ids and the event type only.
+ */
+export const topics = {
+  /** Changes to a store's own settings. */
+  store: (storeId: string) => `store:${storeId}`,
+  /** Credentials that stopped being valid; every api process drops them from its cache. */
+  credentialsRevoked: () => 'credentials-revoked',
+};

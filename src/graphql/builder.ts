@@ -1,0 +1,60 @@
+import SchemaBuilder from '@pothos/core';
+import PrismaPlugin from '@pothos/plugin-prisma';
+import RelayPlugin from '@pothos/plugin-relay';
+import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
+import { getDatamodel } from '../db/generated/pothos-types.ts';
+import type PrismaTypes from '../db/generated/pothos-types.ts';
+import { ForbiddenError, UnauthenticatedError } from '../domain/errors.ts';
+import { grants, type Scope } from '../domain/scopes.ts';
+import type { Context } from './context.ts';
+
+/**
+ * The schema builder: plugins, scalars' TypeScript shapes, context and auth scopes. Types live
+ * in one file each under types/ (Pothos "app layout"); this file defines none.
+ */
+export const builder = new SchemaBuilder<{
+  Context: Context;
+  PrismaTypes: PrismaTypes;
+  AuthScopes: {
+    /** An API key of the caller's store holding this scope (or `admin`). */
+    scope: Scope;
+    /** Any valid API key. */
+    apiKey: boolean;
+    /** A user token minted by the merchant backend. */
+    user: boolean;
+    /** Anyone, including callers without credentials. */
+    public: boolean;
+  };
+  Scalars: {
+    BigInt: { Input: bigint; Output: bigint };
+    Decimal: { Input: string; Output: string };
+    DateTime: { Input: Date; Output: Date };
+    JSON: { Input: unknown; Output: unknown };
+  };
+  DefaultFieldNullability: false;
+}>({
+  plugins: [ScopeAuthPlugin, PrismaPlugin, RelayPlugin],
+  defaultFieldNullability: false,
+  scopeAuth: {
+    authScopes: (ctx) => ({
+      scope: (required: Scope) => ctx.auth.kind === 'apiKey' && grants(ctx.auth.scopes, required),
+      apiKey: ctx.auth.kind === 'apiKey',
+      user: ctx.auth.kind === 'user',
+      public: true,
+    }),
+    unauthorizedError: (_parent, ctx, _info, result) =>
+      ctx.auth.kind === 'anonymous'
+        ? new UnauthenticatedError('this needs an API key or a user token')
+        : new ForbiddenError(`these credentials may not do this (${result.message})`),
+  },
+  prisma: {
+    client: (ctx) => ctx.prisma,
+    dmmf: getDatamodel(),
+    exposeDescriptions: true,
+    filterConnectionTotalCount: true,
+  },
+  relay: {
+    clientMutationId: 'omit',
+    cursorType: 'String',
+  },
+});

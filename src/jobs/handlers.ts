@@ -1,0 +1,11 @@
+import type { Services } from '../graphql/context.ts';
+import type { JobHandler } from './job-queue.ts';
+import { pruneEventsHandler } from './prune-events.ts';
+import type { QueueName } from './queues.ts';
+
+/** One handler per queue; the mapped type makes a missing handler a type error. */
+export function jobHandlers(services: Services): { [Q in QueueName]: JobHandler<Q> } {
+  return {
+    'events.prune': pruneEventsHandler(services),
+  };
+}

@@ -1,0 +1,88 @@
+import { PgBoss } from 'pg-boss';
+import type { Tx } from '../db/client.ts';
+import { QUEUE_POLICIES, type QueueName, type QueuePayloads } from './queues.ts';
+
+export interface SendOptions {
+  /** Enqueue inside this Prisma transaction: the job exists if and only if it commits. */
+  tx?: Tx;
+  startAfter?: Date;
+  /** At most one queued job per key (deadlines, per-chain polls). */
+  singletonKey?: string;
+}
+
+export type JobHandler<Q extends QueueName> = (
+  payload: QueuePayloads[Q],
+  job: { id: string; retryCount: number; signal: AbortSignal },
+) => Promise<void>;
+
+interface Logger {
+  info(obj: object, msg: string): void;
+  error(obj: object, msg: string): void;
+}
+
+/**
+ * The typed face of pg-boss. Queues are created at start from QUEUE_POLICIES; handlers throw to
+ * retry. pg-boss keeps its tables in its own `pgboss` schema, outside Prisma's migrations.
+ */
+export class JobQueue {
+  readonly boss: PgBoss;
+  readonly #log: Logger;
+  #started = false;
+
+  constructor(databaseUrl: string, log: Logger, options: { maxConnections?: number } = {}) {
+    this.#log = log;
+    this.boss = new PgBoss({
+      connectionString: databaseUrl,
+      max: options.maxConnections ?? 6,
+      useListenNotify: true,
+      application_name: 'kassa-jobs',
+    });
+    this.boss.on('error', (error: Error) => this.#log.error({ err: error.message }, 'job queue error'));
+  }
+
+  /** Installs or upgrades pg-boss's schema (under its own lock) and creates Kassa's queues. */
+  async start(options: { schedule: boolean }): Promise<void> {
+    await this.boss.start();
+    this.#started = true;
+    for (const [name, policy] of Object.entries(QUEUE_POLICIES)) {
+      await this.boss.createQueue(name, {
+        notify: policy.notify,
+        retryLimit: policy.retryLimit,
+        retryDelay: policy.retryDelaySeconds,
+        retryBackoff: policy.retryBackoff,
+        expireInSeconds: policy.expireInSeconds,
+      });
+      if (options.schedule && policy.cron) await this.boss.schedule(name, policy.cron, {});
+    }
+  }
+
+  async send<Q extends QueueName>(name: Q, payload: QueuePayloads[Q], options: SendOptions = {}) {
+    const { tx } = options;
+    return this.boss.send(name, payload as object, {
+      startAfter: options.startAfter,
+      singletonKey: options.singletonKey,
+      db: tx
+        ? { executeSql: async (text, values = []) => ({ rows: await tx.$queryRawUnsafe(text, ...values) }) }
+        : undefined,
+    });
+  }
+
+  /** Runs `handler` for each job of `name` in this process. */
+  async work<Q extends QueueName>(name: Q, handler: JobHandler<Q>): Promise<void> {
+    const policy = QUEUE_POLICIES[name];
+    await this.boss.work<QueuePayloads[Q]>(
+      name,
+      { localConcurrency: policy.concurrency, pollingIntervalSeconds: 2, notifyPollingIntervalSeconds: 10 },
+      async ([job]) => {
+        await handler(job.data, { id: job.id, retryCount: job.retryCount, signal: job.signal });
+      },
+    );
+  }
+
+  /** Waits for running handlers to finish (up to `timeoutMs`), then closes connections. */
+  async stop(timeoutMs = 10_000): Promise<void> {
+    if (!this.#started) return;
+    this.#started = false;
+    await this.boss.stop({ graceful: true, timeout: timeoutMs, close: true });
+  }
+}
