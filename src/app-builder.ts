@@ -1,12 +1,12 @@
 import { mkdirSync } from 'node:fs';
 import { Authenticator } from './app/authenticate.ts';
 import { ensureFirstStore } from './app/ensure-first-store.ts';
+import type { Services } from './app/services.ts';
 import type { Config } from './config.ts';
 import { connectDatabase } from './db/client.ts';
 import { startEmbeddedPostgres } from './db/embedded-postgres.ts';
 import { applyMigrations } from './db/migrate.ts';
 import { EventBus } from './events/event-bus.ts';
-import type { Services } from './graphql/context.ts';
 import { createMetrics } from './http/metrics.ts';
 import { createHttpServer } from './http/server.ts';
 import { jobHandlers } from './jobs/handlers.ts';
@@ -52,7 +52,9 @@ export function buildApp(config: Config, options: { logger?: Logger } = {}): App
     stops.push(db.close);
     const bus = new EventBus(db.pool, databaseUrl, log);
     const jobs = new JobQueue(databaseUrl, log);
-    services = { config, db, bus, jobs, log, now: () => new Date() };
+    const now = () => new Date();
+    const authenticator = new Authenticator(db.prisma, now);
+    services = { config, db, bus, jobs, authenticator, log, now };
     const metrics = createMetrics();
 
     await jobs.start({ schedule: runsWorker });
@@ -62,7 +64,6 @@ export function buildApp(config: Config, options: { logger?: Logger } = {}): App
     if (runsApi) {
       await bus.start();
       stops.push(() => bus.stop());
-      const authenticator = new Authenticator(db.prisma, services.now);
       authenticator.listen(bus);
       stops.push(async () => authenticator.stop());
       const http = createHttpServer(services, authenticator, metrics, async () => {
@@ -71,7 +72,10 @@ export function buildApp(config: Config, options: { logger?: Logger } = {}): App
       });
       listening = await http.listen();
       stops.push(() => http.close());
-      log.info({ url: `${config.publicUrl}/graphql` }, 'Kassa API is serving GraphiQL and GraphQL');
+      log.info(
+        { url: `${config.publicUrl}/graphql`, port: listening.port },
+        'Kassa API is serving GraphiQL and GraphQL',
+      );
 
       const first = await ensureFirstStore(db.prisma);
       if (first) {

@@ -72,7 +72,8 @@ function url(env: Env, name: string, protocols: string[]): string | undefined {
 
 /** Reads and validates the configuration; throws ConfigError on the first bad variable. */
 export function loadConfig(env: Env = process.env): Config {
-  const port = int(env, 'PORT', 4000, 1, 65535);
+  // 0 asks the OS for a free port (tests, benchmarks).
+  const port = int(env, 'PORT', 4000, 0, 65535);
   const host = str(env, 'HOST', '127.0.0.1');
   return {
     role: oneOf(env, 'KASSA_ROLE', 'all', ['api', 'worker', 'all'] as const),

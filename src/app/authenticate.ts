@@ -1,9 +1,9 @@
 import type { PrismaClient } from '../db/client.ts';
+import type { Auth } from '../domain/auth.ts';
 import { UnauthenticatedError } from '../domain/errors.ts';
 import { hashSecret } from '../domain/secret-token.ts';
 import type { EventBus } from '../events/event-bus.ts';
 import { topics } from '../events/topics.ts';
-import type { Auth } from '../graphql/context.ts';
 
 const CACHE_TTL_MS = 30_000;
 const CACHE_MAX = 10_000;

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { PrismaClient, Tx } from '../db/client.ts';
 import { inTransaction } from '../db/transaction.ts';
-import { validateStoreSettings, type StoreSettingsInput } from '../domain/store-settings.ts';
 import { issueSecret } from '../domain/secret-token.ts';
+import { type StoreSettingsInput, validateStoreSettings } from '../domain/store-settings.ts';
 
 /** Creates a store and its first `admin` API key; the key's secret is returned only here. */
 export async function createStore(

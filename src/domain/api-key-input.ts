@@ -7,7 +7,8 @@ export function validateApiKeyInput(input: { label: string; scopes: readonly str
   scopes: string[];
 } {
   const label = input.label.trim();
-  if (label.length < 1 || label.length > 100) throw new ValidationError('label', 'must be 1 to 100 characters');
+  if (label.length < 1 || label.length > 100)
+    throw new ValidationError('label', 'must be 1 to 100 characters');
   if (input.scopes.length === 0) throw new ValidationError('scopes', 'name at least one scope');
   const unknown = input.scopes.filter((s) => !isGrantableScope(s));
   if (unknown.length > 0)

@@ -4,7 +4,10 @@
  * underlying subscription is already registered when this is called, so no event falls into
  * the gap either. Closing before the first read still unsubscribes (a generator would not).
  */
-export function startingWith<I, T>(initial: I, events: AsyncIterableIterator<T>): AsyncIterableIterator<I | T> {
+export function startingWith<I, T>(
+  initial: I,
+  events: AsyncIterableIterator<T>,
+): AsyncIterableIterator<I | T> {
   let sentInitial = false;
   const done = { value: undefined, done: true } as const;
   return {

@@ -5,6 +5,8 @@ import './types/store.ts';
 
 builder.queryType({ description: 'Reads. Every field says which credentials it accepts.' });
 builder.mutationType({ description: 'Changes. Each is one business event in one transaction.' });
-builder.subscriptionType({ description: 'Live updates over graphql-ws or SSE; each starts with the current state.' });
+builder.subscriptionType({
+  description: 'Live updates over graphql-ws or SSE; each starts with the current state.',
+});
 
 export const schema = builder.toSchema({ sortSchema: true });

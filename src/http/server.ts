@@ -27,7 +27,9 @@ export function createHttpServer(
   const { config, log } = services;
   const limiter = new RateLimiter(config.rateLimitPerMinute);
   const mask = (error: unknown) => {
-    const masked = maskError(error, (unexpected) => log.error({ err: unexpected }, 'unexpected error in GraphQL'));
+    const masked = maskError(error, (unexpected) =>
+      log.error({ err: unexpected }, 'unexpected error in GraphQL'),
+    );
     metrics.graphqlErrors.inc({ code: String(masked.extensions.code) });
     return masked;
   };

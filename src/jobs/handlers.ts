@@ -1,4 +1,4 @@
-import type { Services } from '../graphql/context.ts';
+import type { Services } from '../app/services.ts';
 import type { JobHandler } from './job-queue.ts';
 import { pruneEventsHandler } from './prune-events.ts';
 import type { QueueName } from './queues.ts';

@@ -1,5 +1,5 @@
 import { pruneEvents } from '../app/prune-events.ts';
-import type { Services } from '../graphql/context.ts';
+import type { Services } from '../app/services.ts';
 import type { JobHandler } from './job-queue.ts';
 
 export function pruneEventsHandler(services: Services): JobHandler<'events.prune'> {

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { inject } from 'vitest';
 import pg from 'pg';
+import { inject } from 'vitest';
 
 /** A database of its own for one test file, cloned from the migrated template. */
 export interface TestDatabase {

@@ -1,7 +1,7 @@
-import type { TestProject } from 'vitest/node';
 import pg from 'pg';
-import { applyMigrations } from '../../src/db/migrate.ts';
+import type { TestProject } from 'vitest/node';
 import { startEmbeddedPostgres } from '../../src/db/embedded-postgres.ts';
+import { applyMigrations } from '../../src/db/migrate.ts';
 import { databaseUrlFor } from './database.ts';
 
 declare module 'vitest' {

@@ -10,7 +10,7 @@ function keyStoreId(ctx: Context): string {
 }
 
 export const ApiKeyRef = builder.prismaObject('ApiKey', {
-  description: "A store API key. Its secret is shown only when it is created; Kassa keeps only a hash.",
+  description: 'A store API key. Its secret is shown only when it is created; Kassa keeps only a hash.',
   fields: (t) => ({
     id: t.exposeID('id'),
     label: t.exposeString('label'),
@@ -21,15 +21,13 @@ export const ApiKeyRef = builder.prismaObject('ApiKey', {
   }),
 });
 
-const CreatedApiKey = builder
-  .objectRef<Awaited<ReturnType<typeof createApiKey>>>('CreatedApiKey')
-  .implement({
-    description: 'A new API key with its secret. Store the secret now: it cannot be read again.',
-    fields: (t) => ({
-      apiKey: t.field({ type: ApiKeyRef, resolve: (created) => created.apiKey }),
-      secret: t.exposeString('secret', { description: 'Send as `Authorization: Bearer <secret>`.' }),
-    }),
-  });
+const CreatedApiKey = builder.objectRef<Awaited<ReturnType<typeof createApiKey>>>('CreatedApiKey').implement({
+  description: 'A new API key with its secret. Store the secret now: it cannot be read again.',
+  fields: (t) => ({
+    apiKey: t.field({ type: ApiKeyRef, resolve: (created) => created.apiKey }),
+    secret: t.exposeString('secret', { description: 'Send as `Authorization: Bearer <secret>`.' }),
+  }),
+});
 
 const CreateApiKeyInput = builder.inputType('CreateApiKeyInput', {
   fields: (t) => ({
@@ -48,7 +46,11 @@ builder.queryField('apiKeys', (t) =>
     description: "The store's API keys, newest first, revoked ones included.",
     authScopes: { scope: 'admin' },
     resolve: (query, _root, _args, ctx) =>
-      ctx.prisma.apiKey.findMany({ ...query, where: { storeId: keyStoreId(ctx) }, orderBy: { createdAt: 'desc' } }),
+      ctx.prisma.apiKey.findMany({
+        ...query,
+        where: { storeId: keyStoreId(ctx) },
+        orderBy: { createdAt: 'desc' },
+      }),
   }),
 );
 
@@ -68,7 +70,6 @@ builder.mutationField('revokeApiKey', (t) =>
     description: 'Revokes an API key of the store at once, on every api process.',
     authScopes: { scope: 'admin' },
     args: { id: t.arg.id({ required: true }) },
-    resolve: (_root, { id }, ctx) =>
-      revokeApiKey(ctx.prisma, ctx.services.bus, keyStoreId(ctx), String(id), ctx.services.now()),
+    resolve: (_root, { id }, ctx) => revokeApiKey(ctx.services, keyStoreId(ctx), String(id)),
   }),
 );

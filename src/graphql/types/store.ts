@@ -60,8 +60,7 @@ builder.mutationField('updateStore', (t) =>
     description: "Changes the caller's store settings.",
     authScopes: { scope: 'admin' },
     args: { input: t.arg({ type: StoreSettingsInput, required: true }) },
-    resolve: (_root, { input }, ctx) =>
-      updateStore(ctx.prisma, ctx.services.bus, callerStoreId(ctx), input),
+    resolve: (_root, { input }, ctx) => updateStore(ctx.prisma, ctx.services.bus, callerStoreId(ctx), input),
   }),
 );
 
@@ -70,7 +69,9 @@ builder.subscriptionField('storeUpdated', (t) =>
     type: StoreRef,
     description: "The caller's store, now and after every change of its settings.",
     authScopes: { apiKey: true },
-    subscribe: (_root, _args, ctx) => startingWith(null, ctx.services.bus.subscribe(topics.store(callerStoreId(ctx)))),
-    resolve: (_event, _args, ctx) => ctx.prisma.store.findUniqueOrThrow({ where: { id: callerStoreId(ctx) } }),
+    subscribe: (_root, _args, ctx) =>
+      startingWith(null, ctx.services.bus.subscribe(topics.store(callerStoreId(ctx)))),
+    resolve: (_event, _args, ctx) =>
+      ctx.prisma.store.findUniqueOrThrow({ where: { id: callerStoreId(ctx) } }),
   }),
 );
