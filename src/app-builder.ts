@@ -2,6 +2,14 @@ import { mkdirSync } from 'node:fs';
 import { Authenticator } from './app/authenticate.ts';
 import { ensureFirstStore } from './app/ensure-first-store.ts';
 import type { Services } from './app/services.ts';
+import { WalletDerivers } from './app/wallet-derivers.ts';
+import {
+  type ChainsConfig,
+  ChainsConfigError,
+  loadChainsConfig,
+  parseChainsConfig,
+} from './chains/chains-config.ts';
+import { createAddressDeriver } from './chains/create-address-deriver.ts';
 import type { Config } from './config.ts';
 import { connectDatabase } from './db/client.ts';
 import { startEmbeddedPostgres } from './db/embedded-postgres.ts';
@@ -13,6 +21,7 @@ import { jobHandlers } from './jobs/handlers.ts';
 import { JobQueue } from './jobs/job-queue.ts';
 import type { QueueName } from './jobs/queues.ts';
 import { createLogger, type Logger } from './logger.ts';
+import { buildRateService } from './rates/build-rate-service.ts';
 
 export interface App {
   /** Starts every part of the configured role; resolves when it serves. */
@@ -26,14 +35,34 @@ export interface App {
  * Wires one Kassa process. Roles: `api` (GraphQL, subscriptions, checkout), `worker` (jobs),
  * `all` (both). Postgres is the only thing the processes share.
  */
-export function buildApp(config: Config, options: { logger?: Logger } = {}): App {
+export function buildApp(config: Config, options: { logger?: Logger; chains?: ChainsConfig } = {}): App {
   const log = options.logger ?? createLogger(config.logLevel, config.role);
   const runsApi = config.role !== 'worker';
   const runsWorker = config.role !== 'api';
   const stops: Array<() => Promise<void>> = [];
   let services: Services | undefined;
+  const running = (): Services => {
+    if (!services) throw new Error('Kassa is not started');
+    return services;
+  };
 
   async function start() {
+    // Chains and rates are validated before anything starts: a bad file fails fast.
+    const chains =
+      options.chains ??
+      (config.chainsConfigPath
+        ? loadChainsConfig(config.chainsConfigPath)
+        : parseChainsConfig({
+            chains: {},
+            assets: {},
+            rates: { providers: [{ kind: 'fixed', rates: {} }] },
+          }));
+    let rates: ReturnType<typeof buildRateService>;
+    try {
+      rates = buildRateService(chains.rates);
+    } catch (error) {
+      throw new ChainsConfigError(`rates: ${(error as Error).message}`);
+    }
     let databaseUrl = config.databaseUrl;
     if (!databaseUrl) {
       mkdirSync(config.dataDir, { recursive: true });
@@ -54,7 +83,8 @@ export function buildApp(config: Config, options: { logger?: Logger } = {}): App
     const jobs = new JobQueue(databaseUrl, log);
     const now = () => new Date();
     const authenticator = new Authenticator(db.prisma, now);
-    services = { config, db, bus, jobs, authenticator, log, now };
+    const derivers = new WalletDerivers(chains, createAddressDeriver);
+    services = { config, db, bus, jobs, authenticator, chains, rates, derivers, log, now };
     const metrics = createMetrics();
 
     await jobs.start({ schedule: runsWorker });
@@ -66,7 +96,7 @@ export function buildApp(config: Config, options: { logger?: Logger } = {}): App
       stops.push(() => bus.stop());
       authenticator.listen(bus);
       stops.push(async () => authenticator.stop());
-      const http = createHttpServer(services, authenticator, metrics, async () => {
+      const http = createHttpServer(running(), authenticator, metrics, async () => {
         await db.pool.query('SELECT 1');
         return true;
       });
@@ -86,7 +116,7 @@ export function buildApp(config: Config, options: { logger?: Logger } = {}): App
       }
     }
     if (runsWorker) {
-      const handlers = jobHandlers(services);
+      const handlers = jobHandlers(running());
       for (const name of Object.keys(handlers) as QueueName[]) {
         await jobs.work(name, handlers[name] as never);
       }

@@ -20,6 +20,8 @@ export interface Config {
   rateLimitPerMinute: number;
   /** Process-wide maximum of Postgres connections used by Prisma. */
   dbPoolSize: number;
+  /** JSON file listing chains, assets and rate sources; undefined means the local dev chain. */
+  chainsConfigPath: string | undefined;
 }
 
 /** A configuration problem, reported as one line that names the variable. */
@@ -102,5 +104,6 @@ export function loadConfig(env: Env = process.env): Config {
     },
     rateLimitPerMinute: int(env, 'KASSA_RATE_LIMIT_PER_MINUTE', 1200, 1, 10_000_000),
     dbPoolSize: int(env, 'KASSA_DB_POOL_SIZE', 20, 1, 1000),
+    chainsConfigPath: env.KASSA_CHAINS_CONFIG || undefined,
   };
 }

@@ -1,4 +1,5 @@
 import { buildApp } from './app-builder.ts';
+import { ChainsConfigError } from './chains/chains-config.ts';
 import { ConfigError, loadConfig } from './config.ts';
 
 /** Entry point: read the configuration, start the role, stop cleanly on SIGINT/SIGTERM. */
@@ -26,6 +27,10 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
+  if (error instanceof ChainsConfigError) {
+    console.error(`kassa: invalid chains configuration (KASSA_CHAINS_CONFIG): ${error.message}`);
+    process.exit(2);
+  }
   if (error instanceof ConfigError) {
     console.error(`kassa: invalid configuration: ${error.message}`);
     process.exit(2);

@@ -56,13 +56,27 @@ export class Authenticator {
     const cached = this.#cache.get(hash);
     if (cached && cached.until > now.getTime()) return this.#checkExpiry(cached.auth, now);
 
-    const auth = await this.#lookup(hash);
+    const auth = await this.#lookup(hash, match[1]);
     if (this.#cache.size >= CACHE_MAX) this.#cache.clear();
     this.#cache.set(hash, { auth, until: now.getTime() + CACHE_TTL_MS });
     return this.#checkExpiry(auth, now);
   }
 
-  async #lookup(hash: string): Promise<Auth> {
+  async #lookup(hash: string, secret: string): Promise<Auth> {
+    if (secret.startsWith('kassa_ut_')) {
+      const token = await this.#prisma.userToken.findUnique({
+        where: { secretHash: hash },
+        select: { id: true, storeId: true, userId: true, expiresAt: true },
+      });
+      if (!token) throw new UnauthenticatedError('unknown user token');
+      return {
+        kind: 'user',
+        storeId: token.storeId,
+        userId: token.userId,
+        tokenId: token.id,
+        expiresAt: token.expiresAt,
+      };
+    }
     const key = await this.#prisma.apiKey.findUnique({
       where: { secretHash: hash },
       select: { id: true, storeId: true, scopes: true, revokedAt: true },

@@ -1,9 +1,12 @@
+import type { ChainsConfig } from '../chains/chains-config.ts';
 import type { Config } from '../config.ts';
 import type { Database } from '../db/client.ts';
 import type { EventBus } from '../events/event-bus.ts';
 import type { JobQueue } from '../jobs/job-queue.ts';
 import type { Logger } from '../logger.ts';
+import type { RateService } from '../rates/rate-service.ts';
 import type { Authenticator } from './authenticate.ts';
+import type { WalletDerivers } from './wallet-derivers.ts';
 
 /** Long-lived parts of a running Kassa that use cases and handlers need. */
 export interface Services {
@@ -12,6 +15,9 @@ export interface Services {
   bus: EventBus;
   jobs: JobQueue;
   authenticator: Authenticator;
+  chains: ChainsConfig;
+  rates: RateService;
+  derivers: WalletDerivers;
   log: Logger;
   now: () => Date;
 }

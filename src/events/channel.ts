@@ -10,24 +10,24 @@ export interface Channel<T> extends AsyncIterableIterator<T> {
 
 export function createChannel<T>(onClose: () => void = () => {}): Channel<T> {
   const buffered: T[] = [];
-  let waiting: ((result: IteratorResult<T>) => void) | undefined;
+  // More than one next() may be waiting: the iterator protocol lets a consumer ask again before
+  // the first answer came. Each is answered in order.
+  const waiting: Array<(result: IteratorResult<T>) => void> = [];
   let closed = false;
 
   const close = () => {
     if (closed) return;
     closed = true;
     buffered.length = 0;
-    waiting?.({ value: undefined, done: true });
-    waiting = undefined;
+    for (const resolve of waiting.splice(0)) resolve({ value: undefined, done: true });
     onClose();
   };
 
   return {
     push(value) {
       if (closed) return;
-      if (waiting) {
-        const resolve = waiting;
-        waiting = undefined;
+      const resolve = waiting.shift();
+      if (resolve) {
         resolve({ value, done: false });
       } else {
         buffered.push(value);
@@ -38,7 +38,7 @@ export function createChannel<T>(onClose: () => void = () => {}): Channel<T> {
       if (buffered.length > 0) return Promise.resolve({ value: buffered.shift() as T, done: false });
       if (closed) return Promise.resolve({ value: undefined, done: true });
       return new Promise((resolve) => {
-        waiting = resolve;
+        waiting.push(resolve);
       });
     },
     return() {

@@ -5,6 +5,10 @@
 export const topics = {
   /** Changes to a store's own settings. */
   store: (storeId: string) => `store:${storeId}`,
+  /** Every change of one invoice (status, payments, confirmations). */
+  invoice: (invoiceId: string) => `invoice:${invoiceId}`,
+  /** Every invoice event of a store (invoiceEvents subscription). */
+  storeInvoices: (storeId: string) => `store-invoices:${storeId}`,
   /** Credentials that stopped being valid; every api process drops them from its cache. */
   credentialsRevoked: () => 'credentials-revoked',
 };

@@ -24,6 +24,11 @@ export const builder = new SchemaBuilder<{
     user: boolean;
     /** Anyone, including callers without credentials. */
     public: boolean;
+    /**
+     * Data owned by a store (and possibly one of its users): a key of that store with `scope`,
+     * or a token of that user.
+     */
+    storeData: { storeId: string; userId?: string | null; scope: Scope };
   };
   Scalars: {
     BigInt: { Input: bigint; Output: bigint };
@@ -41,6 +46,12 @@ export const builder = new SchemaBuilder<{
       apiKey: ctx.auth.kind === 'apiKey',
       user: ctx.auth.kind === 'user',
       public: true,
+      storeData: ({ storeId, userId, scope }: { storeId: string; userId?: string | null; scope: Scope }) => {
+        const { auth } = ctx;
+        if (auth.kind === 'apiKey') return auth.storeId === storeId && grants(auth.scopes, scope);
+        if (auth.kind === 'user') return auth.storeId === storeId && !!userId && auth.userId === userId;
+        return false;
+      },
     }),
     unauthorizedError: (_parent, ctx, _info, result) =>
       ctx.auth.kind === 'anonymous'

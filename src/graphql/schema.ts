@@ -1,7 +1,12 @@
 import { builder } from './builder.ts';
 import './scalars.ts';
 import './types/api-key.ts';
+import './types/asset.ts';
+import './types/invoice.ts';
+import './types/rate.ts';
 import './types/store.ts';
+import './types/user.ts';
+import './types/wallet.ts';
 
 builder.queryType({ description: 'Reads. Every field says which credentials it accepts.' });
 builder.mutationType({ description: 'Changes. Each is one business event in one transaction.' });

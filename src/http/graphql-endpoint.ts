@@ -22,6 +22,18 @@ function callerKey(auth: Auth, remoteAddress: string | undefined): string {
   return `ip:${remoteAddress ?? 'unknown'}`;
 }
 
+function refuseIfLimited(wait: number): void {
+  if (wait === 0) return;
+  const limited = new RateLimitedError(wait);
+  throw new GraphQLError(limited.shortMessage, {
+    extensions: {
+      code: limited.code,
+      retryAfterSeconds: wait,
+      http: { status: 429, headers: { 'retry-after': String(wait) } },
+    },
+  });
+}
+
 /**
  * graphql-yoga with Kassa's context, limits and error masking. HTTP and WebSocket operations
  * go through this same instance (the WebSocket server calls `getEnveloped`), so plugins,
@@ -46,18 +58,16 @@ export function createGraphqlEndpoint(
       const authorization =
         initial.request?.headers.get('authorization') ??
         (initial.connectionParams?.authorization as string | undefined);
-      const auth = await authenticator.authenticate(authorization);
-      const wait = limiter.take(callerKey(auth, initial.remoteAddress));
-      if (wait > 0) {
-        const limited = new RateLimitedError(wait);
-        throw new GraphQLError(limited.shortMessage, {
-          extensions: {
-            code: limited.code,
-            retryAfterSeconds: wait,
-            http: { status: 429, headers: { 'retry-after': String(wait) } },
-          },
-        });
+      let auth: Auth;
+      try {
+        auth = await authenticator.authenticate(authorization);
+      } catch (error) {
+        // Bad credentials count against the caller's address like anonymous calls do; otherwise
+        // a flood of made-up keys would never be limited.
+        refuseIfLimited(limiter.take(callerKey({ kind: 'anonymous' }, initial.remoteAddress)));
+        throw error;
       }
+      refuseIfLimited(limiter.take(callerKey(auth, initial.remoteAddress)));
       return { auth, services, prisma: services.db.prisma };
     },
     plugins: [

@@ -40,7 +40,14 @@ export function attachWebSocketEndpoint(
         } catch (error) {
           return [error as GraphQLError];
         }
-        const errors = enveloped.validate(enveloped.schema, document);
+        let errors: readonly GraphQLError[];
+        try {
+          errors = enveloped.validate(enveloped.schema, document);
+        } catch (error) {
+          // graphql-armor's limits (depth, aliases, cost) throw rather than report; uncaught,
+          // graphql-ws would close the whole socket as an internal error.
+          return [mask(error)];
+        }
         if (errors.length > 0) return errors;
         let contextValue: unknown;
         try {

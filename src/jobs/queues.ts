@@ -5,6 +5,10 @@
 export interface QueuePayloads {
   /** Deletes subscription events older than the retention window. */
   'events.prune': Record<string, never>;
+  /** An invoice deadline (expiry, then the end of monitoring) has come: apply the lifecycle. */
+  'invoice.deadline': { invoiceId: string };
+  /** Derive addresses ahead of demand so invoice creation never derives on the request path. */
+  'wallet.refill-pool': { walletId: string };
 }
 
 export type QueueName = keyof QueuePayloads;
@@ -26,6 +30,22 @@ export interface QueuePolicy {
 }
 
 export const QUEUE_POLICIES: Record<QueueName, QueuePolicy> = {
+  'invoice.deadline': {
+    notify: true,
+    retryLimit: 20,
+    retryDelaySeconds: 2,
+    retryBackoff: true,
+    expireInSeconds: 120,
+    concurrency: 4,
+  },
+  'wallet.refill-pool': {
+    notify: true,
+    retryLimit: 10,
+    retryDelaySeconds: 5,
+    retryBackoff: true,
+    expireInSeconds: 300,
+    concurrency: 1,
+  },
   'events.prune': {
     notify: false,
     retryLimit: 3,
