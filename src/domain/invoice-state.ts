@@ -17,11 +17,12 @@ import type { PaymentStatus } from './payment-status.ts';
  *  3. NEW, paid in full by payments seen before expiresAt (pending counts) → PROCESSING, with
  *     PAID_OVER when paid over, else NONE. The watcher may run late: what matters is when the
  *     payment was seen, not when we noticed.
- *  4. NEW, not paid in full: at/after expiresAt → EXPIRED; either way PAID_PARTIAL while
- *     anything is counted, NONE otherwise (a reversed partial payment is as if never made).
+ *  4. NEW, not paid in full: at/after expiresAt → EXPIRED; either way PAID_PARTIAL while a
+ *     payment seen before expiresAt is counted, NONE otherwise (a reversed partial payment is as
+ *     if never made; a payment seen after the deadline is a late one, see rule 5).
  *  5. EXPIRED, paid in full → PROCESSING with PAID_LATE (events paid_late, processing), unless
  *     the payments seen before expiresAt already paid in full (a rescan found an in-time
- *     payment): then as rule 3. Not paid in full: PAID_PARTIAL / NONE as in rule 4.
+ *     payment): then as rule 3. Not paid in full: PAID_PARTIAL while anything is counted.
  *  6. PROCESSING: when the CONFIRMED counted payments alone pay in full → SETTLED, keeping the
  *     exception. (BTCPay's rule; it lets a stuck extra payment not hold up the merchant's order.)
  *     While PROCESSING, NONE and PAID_OVER follow the counted total (an RBF replacement may
@@ -149,7 +150,7 @@ export function nextInvoiceState(
   const threshold = paidInFullThresholdPpb(invoice.paymentTolerancePercent);
   const full = (s: Share) => s.count > 0 && s.ppb >= threshold;
   const over = (s: Share): ExceptionStatus => (s.ppb > PPB ? 'PAID_OVER' : 'NONE');
-  const partial: ExceptionStatus = t.all.count > 0 ? 'PAID_PARTIAL' : 'NONE';
+  const partial = (s: Share): ExceptionStatus => (s.count > 0 ? 'PAID_PARTIAL' : 'NONE');
   const expired = !(now.getTime() < invoice.expiresAt.getTime());
 
   const step = (s: State): State => {
@@ -157,11 +158,11 @@ export function nextInvoiceState(
     switch (s.status) {
       case 'NEW':
         if (full(t.inTime)) return { status: 'PROCESSING', exceptionStatus: over(t.all) };
-        return { status: expired ? 'EXPIRED' : 'NEW', exceptionStatus: partial };
+        return { status: expired ? 'EXPIRED' : 'NEW', exceptionStatus: partial(t.inTime) };
       case 'EXPIRED':
         if (full(t.inTime)) return { status: 'PROCESSING', exceptionStatus: over(t.all) };
         if (full(t.all)) return { status: 'PROCESSING', exceptionStatus: 'PAID_LATE' };
-        return { status: 'EXPIRED', exceptionStatus: partial };
+        return { status: 'EXPIRED', exceptionStatus: partial(t.all) };
       case 'PROCESSING': {
         if (!full(t.all)) return { status: 'INVALID', exceptionStatus: s.exceptionStatus };
         const exceptionStatus = s.exceptionStatus === 'PAID_LATE' ? 'PAID_LATE' : over(t.all);
@@ -279,9 +280,10 @@ function tally(invoice: InvoiceFacts, payments: readonly PaymentFact[]) {
   const expiresAt = invoice.expiresAt.getTime();
   const monitoringEndsAt = invoice.monitoringEndsAt.getTime();
 
-  const sums = { all: new Map<string, bigint>(), inTime: new Map(), confirmed: new Map() };
-  const counts = { all: 0, inTime: 0, confirmed: 0 };
-  const add = (key: keyof typeof sums, p: PaymentFact) => {
+  type Part = 'all' | 'inTime' | 'confirmed';
+  const sums: Record<Part, Map<string, bigint>> = { all: new Map(), inTime: new Map(), confirmed: new Map() };
+  const counts: Record<Part, number> = { all: 0, inTime: 0, confirmed: 0 };
+  const add = (key: Part, p: PaymentFact) => {
     sums[key].set(p.asset, (sums[key].get(p.asset) ?? 0n) + p.amount);
     counts[key]++;
   };
@@ -295,7 +297,7 @@ function tally(invoice: InvoiceFacts, payments: readonly PaymentFact[]) {
   }
   // Shares are summed per asset before rounding down, so an exact amount paid in several
   // transactions of one asset is exactly 1e9 ppb, never 1 ppb short.
-  const share = (key: keyof typeof sums): Share => {
+  const share = (key: Part): Share => {
     let ppb = 0n;
     const byAsset = new Map<string, bigint>();
     for (const [asset, paid] of sums[key]) {
