@@ -13,7 +13,8 @@ function refusal(env: Record<string, string>): ConfigError {
 
 describe('loadConfig', () => {
   it('has working defaults for an empty environment (embedded Postgres, all roles, local port 4000)', () => {
-    expect(loadConfig({})).toEqual({
+    // Strict: a new setting must state its default here.
+    expect(loadConfig({})).toStrictEqual({
       role: 'all',
       host: '127.0.0.1',
       port: 4000,
@@ -25,11 +26,14 @@ describe('loadConfig', () => {
       graphql: { maxDepth: 12, maxAliases: 30, maxCost: 5000, maxTokens: 2000 },
       rateLimitPerMinute: 1200,
       dbPoolSize: 20,
+      chainsConfigPath: undefined,
     });
   });
 
   it('treats empty variables as unset', () => {
-    expect(loadConfig({ PORT: '', KASSA_ROLE: '', DATABASE_URL: '', LOG_LEVEL: '', HOST: '' })).toEqual(loadConfig({}));
+    expect(loadConfig({ PORT: '', KASSA_ROLE: '', DATABASE_URL: '', LOG_LEVEL: '', HOST: '' })).toEqual(
+      loadConfig({}),
+    );
   });
 
   it('reads every variable', () => {
@@ -47,6 +51,7 @@ describe('loadConfig', () => {
       KASSA_GRAPHQL_MAX_TOKENS: '500',
       KASSA_RATE_LIMIT_PER_MINUTE: '60',
       KASSA_DB_POOL_SIZE: '4',
+      KASSA_CHAINS_CONFIG: 'config/mainnet.json',
     });
     expect(config).toEqual({
       role: 'worker',
@@ -61,11 +66,14 @@ describe('loadConfig', () => {
       graphql: { maxDepth: 8, maxAliases: 5, maxCost: 100, maxTokens: 500 },
       rateLimitPerMinute: 60,
       dbPoolSize: 4,
+      chainsConfigPath: 'config/mainnet.json',
     });
   });
 
   it('takes KASSA_PUBLIC_URL as given, and PORT=0 (a free port) for tests', () => {
-    expect(loadConfig({ KASSA_PUBLIC_URL: 'https://pay.example.com' }).publicUrl).toBe('https://pay.example.com');
+    expect(loadConfig({ KASSA_PUBLIC_URL: 'https://pay.example.com' }).publicUrl).toBe(
+      'https://pay.example.com',
+    );
     expect(loadConfig({ PORT: '0' }).port).toBe(0);
     expect(loadConfig({ PORT: '65535' }).port).toBe(65535);
   });
