@@ -35,7 +35,15 @@ export interface App {
  * Wires one Kassa process. Roles: `api` (GraphQL, subscriptions, checkout), `worker` (jobs),
  * `all` (both). Postgres is the only thing the processes share.
  */
-export function buildApp(config: Config, options: { logger?: Logger; chains?: ChainsConfig } = {}): App {
+export interface BuildOptions {
+  logger?: Logger;
+  /** Chains configuration as an object instead of KASSA_CHAINS_CONFIG (tests, embedding). */
+  chains?: ChainsConfig;
+  /** The clock every use case reads (tests move it; production uses the system clock). */
+  now?: () => Date;
+}
+
+export function buildApp(config: Config, options: BuildOptions = {}): App {
   const log = options.logger ?? createLogger(config.logLevel, config.role);
   const runsApi = config.role !== 'worker';
   const runsWorker = config.role !== 'api';
@@ -81,7 +89,7 @@ export function buildApp(config: Config, options: { logger?: Logger; chains?: Ch
     stops.push(db.close);
     const bus = new EventBus(db.pool, databaseUrl, log);
     const jobs = new JobQueue(databaseUrl, log);
-    const now = () => new Date();
+    const now = options.now ?? (() => new Date());
     const authenticator = new Authenticator(db.prisma, now);
     const derivers = new WalletDerivers(chains, createAddressDeriver);
     services = { config, db, bus, jobs, authenticator, chains, rates, derivers, log, now };

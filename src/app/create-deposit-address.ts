@@ -1,5 +1,6 @@
 import { insertFreeAddresses, reserveIndexes } from '../db/address-pool.ts';
 import { KassaError, NotFoundError } from '../domain/errors.ts';
+import { isUuid } from '../domain/ids.ts';
 import type { Services } from './services.ts';
 
 /**
@@ -16,6 +17,7 @@ export async function createDepositAddress(
   const asset = services.chains.assets[assetCode];
   if (!asset)
     throw new KassaError('UNKNOWN_ASSET', `unknown asset ${assetCode}`, { details: { asset: assetCode } });
+  if (!isUuid(userId)) throw new NotFoundError('user', userId);
   const { prisma } = services.db;
   const user = await prisma.user.findFirst({ where: { id: userId, storeId }, select: { id: true } });
   if (!user) throw new NotFoundError('user', userId);

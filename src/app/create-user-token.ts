@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { PrismaClient } from '../db/client.ts';
 import { NotFoundError } from '../domain/errors.ts';
+import { isUuid } from '../domain/ids.ts';
 import { issueSecret } from '../domain/secret-token.ts';
 import { validateTtlSeconds } from '../domain/user-input.ts';
 
@@ -16,6 +17,7 @@ export async function createUserToken(
   now: Date,
 ) {
   validateTtlSeconds(ttlSeconds);
+  if (!isUuid(userId)) throw new NotFoundError('user', userId);
   const user = await prisma.user.findFirst({ where: { id: userId, storeId }, select: { id: true } });
   if (!user) throw new NotFoundError('user', userId);
   const issued = issueSecret('ut');

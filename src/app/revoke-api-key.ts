@@ -1,4 +1,5 @@
 import { NotFoundError } from '../domain/errors.ts';
+import { isUuid } from '../domain/ids.ts';
 import { publishEvents } from '../events/publish.ts';
 import { topics } from '../events/topics.ts';
 import type { Services } from './services.ts';
@@ -10,6 +11,7 @@ import type { Services } from './services.ts';
  */
 export async function revokeApiKey(services: Services, storeId: string, keyId: string) {
   const { db, bus, authenticator } = services;
+  if (!isUuid(keyId)) throw new NotFoundError('API key', keyId);
   const revoked = await db.prisma.$transaction(async (tx) => {
     const key = await tx.apiKey.findFirst({ where: { id: keyId, storeId } });
     if (!key) throw new NotFoundError('API key', keyId);

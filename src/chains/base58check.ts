@@ -39,7 +39,10 @@ export function base58CheckDecode(text: string): Base58CheckDecoded {
   for (let i = 0; i < text.length; i++) {
     const value = VALUES.get(text[i]);
     if (value === undefined) {
-      return { ok: false, problem: `character ${JSON.stringify(text[i])} at position ${i + 1} is not base58` };
+      return {
+        ok: false,
+        problem: `character ${JSON.stringify(text[i])} at position ${i + 1} is not base58`,
+      };
     }
     if (value === 0n && n === 0n) zeros++;
     n = n * 58n + value;

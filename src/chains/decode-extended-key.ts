@@ -1,7 +1,11 @@
 import { secp256k1 } from '@noble/curves/secp256k1.js';
 import { KassaError } from '../domain/errors.ts';
 import { base58CheckDecode } from './base58check.ts';
-import { EXTENDED_KEY_VERSIONS, type ExtendedKeyVersion, extendedKeyVersionOf } from './extended-key-versions.ts';
+import {
+  EXTENDED_KEY_VERSIONS,
+  type ExtendedKeyVersion,
+  extendedKeyVersionOf,
+} from './extended-key-versions.ts';
 
 /** The fields of a BIP32 serialized extended public key, before any chain's rules apply. */
 export interface ExtendedKeyFields {
@@ -35,12 +39,16 @@ export function decodeExtendedKey(text: string): ExtendedKeyFields {
     // A private key with a typo is still a private key: say so before anything else.
     const privateLooking = EXTENDED_KEY_VERSIONS.find((entry) => trimmed.startsWith(entry.privatePrefix));
     if (privateLooking) throw privateKeyRefused(privateLooking);
-    throw invalid(`this is not a valid extended public key: ${decoded.problem}`, { problem: decoded.problem });
+    throw invalid(`this is not a valid extended public key: ${decoded.problem}`, {
+      problem: decoded.problem,
+    });
   }
   const bytes = decoded.payload;
   if (bytes.length !== EXTENDED_KEY_BYTES) {
     if (bytes.length === 21) {
-      throw invalid('this is an address, not an extended public key: export the account xpub from the wallet');
+      throw invalid(
+        'this is an address, not an extended public key: export the account xpub from the wallet',
+      );
     }
     throw invalid(`this is ${bytes.length} bytes long; an extended public key has ${EXTENDED_KEY_BYTES}`, {
       length: bytes.length,
@@ -54,7 +62,9 @@ export function decodeExtendedKey(text: string): ExtendedKeyFields {
   if (keyData[0] === 0) throw privateKeyRefused(undefined);
   const prefix = entry?.version.prefix ?? trimmed.slice(0, 4);
   if (keyData[0] !== 2 && keyData[0] !== 3) {
-    throw invalid('the key data is neither a compressed public key nor anything else Kassa can use', { prefix });
+    throw invalid('the key data is neither a compressed public key nor anything else Kassa can use', {
+      prefix,
+    });
   }
   try {
     secp256k1.Point.fromBytes(keyData);

@@ -2,8 +2,9 @@ import { secp256k1 } from '@noble/curves/secp256k1.js';
 import { hmacSha512 } from './hashes.ts';
 
 /**
- * BIP32 public child derivation (CKDpub) for runs of consecutive children, about twice as fast
- * as @scure/bip32's `deriveChild` per child, because it:
+ * BIP32 public child derivation (CKDpub) for runs of consecutive children, 2-3x faster than
+ * @scure/bip32's `deriveChild` (measured here: ~0.24 ms against ~0.6 ms per P2WPKH address),
+ * because it:
  * - decodes the parent point once per run instead of twice per child (each decode is a square root);
  * - multiplies with `multiplyUnsafe`, the variable-time ladder: the scalar I_L is computed from
  *   the extended public key alone, so timing can reveal nothing the xpub does not already give;
@@ -38,7 +39,8 @@ export function derivePublicChildren(parent: PublicNode, from: number, count: nu
   if (!Number.isSafeInteger(from) || !Number.isSafeInteger(count) || from < 0 || count < 0) {
     throw new RangeError(`child range must be non-negative integers, got from=${from} count=${count}`);
   }
-  if (from + count > HARDENED) throw new RangeError('public derivation cannot reach hardened indexes (≥ 2^31)');
+  if (from + count > HARDENED)
+    throw new RangeError('public derivation cannot reach hardened indexes (≥ 2^31)');
   const parentPoint = Point.fromBytes(parent.publicKey);
   const data = new Uint8Array(37);
   data.set(parent.publicKey);

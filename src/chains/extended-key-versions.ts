@@ -30,7 +30,8 @@ const v = (
   priv: number,
   scriptType: ScriptType,
   generic = false,
-): ExtendedKeyVersion => Object.freeze({ prefix, public: pub, privatePrefix, private: priv, scriptType, generic });
+): ExtendedKeyVersion =>
+  Object.freeze({ prefix, public: pub, privatePrefix, private: priv, scriptType, generic });
 
 export const XPUB = v('xpub', 0x0488b21e, 'xprv', 0x0488ade4, 'p2pkh', true);
 export const YPUB = v('ypub', 0x049d7cb2, 'yprv', 0x049d7878, 'p2sh-p2wpkh');

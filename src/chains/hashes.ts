@@ -10,12 +10,18 @@ export function sha256(data: Uint8Array): Uint8Array {
   return createHash('sha256').update(data).digest();
 }
 
-/** RIPEMD-160 of SHA-256: the 20-byte key and script hash of P2PKH, P2SH and P2WPKH. */
+/**
+ * RIPEMD-160 of SHA-256: the 20-byte key and script hash of P2PKH, P2SH and P2WPKH.
+ * @example hash160(compressedPublicKey) // the P2WPKH program
+ */
 export function hash160(data: Uint8Array): Uint8Array {
   return createHash('ripemd160').update(createHash('sha256').update(data).digest()).digest();
 }
 
-/** The BIP32 child-key function's HMAC. */
+/**
+ * The BIP32 child-key function's HMAC.
+ * @example hmacSha512(chainCode, Uint8Array.of(...publicKey, 0, 0, 0, index))
+ */
 export function hmacSha512(key: Uint8Array, data: Uint8Array): Uint8Array {
   return createHmac('sha512', key).update(data).digest();
 }

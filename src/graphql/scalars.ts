@@ -44,10 +44,23 @@ builder.scalarType('Decimal', {
   },
 });
 
+// A full ISO 8601 date-time with an explicit zone: a zone-less time would be read in the
+// server's local zone, which is never what a caller means.
+const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
+
 function parseDateTime(value: unknown): Date {
-  if (typeof value === 'string') {
-    const date = new Date(value);
-    if (!Number.isNaN(date.getTime()) && /^\d{4}-\d{2}-\d{2}T/.test(value)) return date;
+  const match = typeof value === 'string' ? DATE_TIME.exec(value) : null;
+  if (match) {
+    const date = new Date(value as string);
+    // Rejects impossible dates such as 2026-02-30, which Date would roll over into March.
+    const [, y, m, d] = match;
+    const sameDay = new Date(Date.UTC(Number(y), Number(m) - 1, Number(d)));
+    if (
+      !Number.isNaN(date.getTime()) &&
+      sameDay.getUTCMonth() === Number(m) - 1 &&
+      sameDay.getUTCDate() === Number(d)
+    )
+      return date;
   }
   throw invalid('DateTime must be an ISO 8601 string, e.g. "2026-01-31T12:00:00Z"');
 }

@@ -1,3 +1,4 @@
+import type { IncomingMessage } from 'node:http';
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
 import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import { GraphQLError } from 'graphql';
@@ -12,8 +13,14 @@ import type { RateLimiter } from './rate-limiter.ts';
 export interface ServerContext {
   /** Present on WebSocket operations: graphql-ws `connectionParams`. */
   connectionParams?: Record<string, unknown>;
-  /** The client's address, for limiting anonymous callers. */
+  /** The client's address, for limiting anonymous callers (WebSocket operations). */
   remoteAddress?: string;
+  /** Set by yoga's Node adapter on HTTP requests. */
+  req?: IncomingMessage;
+}
+
+function remoteAddressOf(initial: ServerContext): string | undefined {
+  return initial.remoteAddress ?? initial.req?.socket.remoteAddress;
 }
 
 function callerKey(auth: Auth, remoteAddress: string | undefined): string {
@@ -52,6 +59,7 @@ export function createGraphqlEndpoint(
     landingPage: false,
     graphiql: { title: 'Kassa GraphQL', subscriptionsProtocol: 'WS' },
     batching: false,
+    maxRequestBodySize: config.maxBodyBytes,
     logging: false,
     maskedErrors: { maskError: mask },
     context: async (initial): Promise<Context> => {
@@ -64,10 +72,10 @@ export function createGraphqlEndpoint(
       } catch (error) {
         // Bad credentials count against the caller's address like anonymous calls do; otherwise
         // a flood of made-up keys would never be limited.
-        refuseIfLimited(limiter.take(callerKey({ kind: 'anonymous' }, initial.remoteAddress)));
+        refuseIfLimited(limiter.take(callerKey({ kind: 'anonymous' }, remoteAddressOf(initial))));
         throw error;
       }
-      refuseIfLimited(limiter.take(callerKey(auth, initial.remoteAddress)));
+      refuseIfLimited(limiter.take(callerKey(auth, remoteAddressOf(initial))));
       return { auth, services, prisma: services.db.prisma };
     },
     plugins: [

@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import { pino } from 'pino';
 import { createStore } from '../../src/app/create-store.ts';
-import { type App, buildApp } from '../../src/app-builder.ts';
+import { type App, type BuildOptions, buildApp } from '../../src/app-builder.ts';
 import { loadConfig } from '../../src/config.ts';
 import { connectDatabase } from '../../src/db/client.ts';
 
@@ -19,6 +19,7 @@ export interface RunningKassa {
 export async function startKassa(
   databaseUrl: string,
   env: Record<string, string> = {},
+  options: BuildOptions = {},
 ): Promise<RunningKassa> {
   const config = loadConfig({
     PORT: '0',
@@ -27,7 +28,7 @@ export async function startKassa(
     ...env,
     DATABASE_URL: databaseUrl,
   });
-  const app = buildApp(config, { logger: pino({ level: env.LOG_LEVEL ?? 'silent' }) });
+  const app = buildApp(config, { logger: pino({ level: env.LOG_LEVEL ?? 'silent' }), ...options });
   const { port } = await app.start();
   const url = `http://127.0.0.1:${port}`;
   return {

@@ -24,12 +24,18 @@ export function deriveEvmAddress(parsed: ParsedEvmExtendedKey, index: number): D
  * `count` consecutive addresses from `from`, sharing the expensive steps across the run.
  * @example deriveEvmAddresses(key, 0, 100).map((a) => a.address)
  */
-export function deriveEvmAddresses(parsed: ParsedEvmExtendedKey, from: number, count: number): DerivedEvmAddress[] {
+export function deriveEvmAddresses(
+  parsed: ParsedEvmExtendedKey,
+  from: number,
+  count: number,
+): DerivedEvmAddress[] {
   if (!Number.isSafeInteger(from) || from < 0 || from > MAX_INDEX) {
     throw new ValidationError('index', 'must be an integer from 0 to 2147483647', { index: from });
   }
   if (!Number.isSafeInteger(count) || count < 0 || from + count - 1 > MAX_INDEX) {
-    throw new ValidationError('count', 'must be a non-negative integer keeping indexes below 2^31', { count });
+    throw new ValidationError('count', 'must be a non-negative integer keeping indexes below 2^31', {
+      count,
+    });
   }
   const { publicKey, chainCode } = parsed.hdkey;
   if (!publicKey || !chainCode) throw new Error('parsed extended key has no public key or chain code');

@@ -30,7 +30,9 @@ const WHICH_KEY =
 export function parseEvmExtendedKey(text: string): ParsedEvmExtendedKey {
   const fields = decodeExtendedKey(text);
   if (fields.version !== XPUB.public) {
-    const what = fields.known ? `${fields.prefix} keys are bitcoin-family keys` : `"${fields.prefix}…" is not an xpub`;
+    const what = fields.known
+      ? `${fields.prefix} keys are bitcoin-family keys`
+      : `"${fields.prefix}…" is not an xpub`;
     throw new KassaError('INVALID_XPUB', `${what}; for Ethereum and EVM chains ${WHICH_KEY}`, {
       details: { prefix: fields.prefix },
     });

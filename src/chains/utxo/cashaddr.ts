@@ -58,12 +58,15 @@ export function decodeCashAddr(text: string, expectedPrefix?: string): CashAddr 
   const values: number[] = [];
   for (const char of body) {
     const value = CHARSET_VALUES.get(char);
-    if (value === undefined) throw invalid(`contains ${JSON.stringify(char)}, which is not in the CashAddr alphabet`);
+    if (value === undefined)
+      throw invalid(`contains ${JSON.stringify(char)}, which is not in the CashAddr alphabet`);
     values.push(value);
   }
   if (values.length < 8 + 34) throw invalid('is too short');
   if (polymod([...prefixValues(prefix), 0, ...values]) !== 0n) {
-    throw invalid(`checksum does not match under prefix ${prefix} (a mistyped address, or one of another network?)`);
+    throw invalid(
+      `checksum does not match under prefix ${prefix} (a mistyped address, or one of another network?)`,
+    );
   }
   const bytes = fromFiveBits(values.slice(0, -8));
   if (!bytes) throw invalid('has non-zero padding bits');
@@ -122,5 +125,7 @@ function fromFiveBits(values: number[]): Uint8Array | undefined {
 }
 
 function invalid(problem: string): KassaError {
-  return new KassaError('INVALID_ADDRESS', `this CashAddr address ${problem}`, { details: { format: 'cashaddr' } });
+  return new KassaError('INVALID_ADDRESS', `this CashAddr address ${problem}`, {
+    details: { format: 'cashaddr' },
+  });
 }

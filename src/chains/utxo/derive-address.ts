@@ -2,7 +2,12 @@ import { secp256k1 } from '@noble/curves/secp256k1.js';
 import { address as bitcoinAddress } from 'bitcoinjs-lib';
 import { ValidationError } from '../../domain/errors.ts';
 import { base58CheckEncode } from '../base58check.ts';
-import { derivePublicChild, derivePublicChildren, type PublicChild, type PublicNode } from '../derive-public-children.ts';
+import {
+  derivePublicChild,
+  derivePublicChildren,
+  type PublicChild,
+  type PublicNode,
+} from '../derive-public-children.ts';
 import { hash160, taggedHash } from '../hashes.ts';
 import { CASHADDR_P2PKH, encodeCashAddr } from './cashaddr.ts';
 import type { UtxoNetwork } from './networks.ts';
@@ -25,7 +30,11 @@ const MAX_INDEX = 0x7fff_ffff;
  * receive chain and 1 the change chain (BIP44).
  * @example deriveUtxoAddress(parseExtendedKey(zpub, 'bitcoin'), 0).address // 'bc1qcr8te4kr609gcawutmrza0j4xv80jy8z306fyu'
  */
-export function deriveUtxoAddress(parsed: ParsedExtendedKey, index: number, change: 0 | 1 = 0): DerivedUtxoAddress {
+export function deriveUtxoAddress(
+  parsed: ParsedExtendedKey,
+  index: number,
+  change: 0 | 1 = 0,
+): DerivedUtxoAddress {
   return deriveUtxoAddresses(parsed, index, 1, change)[0];
 }
 
@@ -44,7 +53,9 @@ export function deriveUtxoAddresses(
     throw new ValidationError('index', 'must be an integer from 0 to 2147483647', { index: from });
   }
   if (!Number.isSafeInteger(count) || count < 0 || from + count - 1 > MAX_INDEX) {
-    throw new ValidationError('count', 'must be a non-negative integer keeping indexes below 2^31', { count });
+    throw new ValidationError('count', 'must be a non-negative integer keeping indexes below 2^31', {
+      count,
+    });
   }
   if (change !== 0 && change !== 1) throw new ValidationError('change', 'must be 0 (receive) or 1 (change)');
   const chainNode = derivePublicChild(publicNodeOf(parsed), change);
@@ -98,7 +109,8 @@ function p2trAll(children: PublicChild[], network: UtxoNetwork): DerivedUtxoAddr
   const outputPoints = children.map((child) => {
     const xOnly = child.publicKey.subarray(1);
     const tweak = Fn.fromBytes(taggedHash('TapTweak', xOnly), true);
-    if (!Fn.isValid(tweak)) throw new Error(`taproot tweak out of range at index ${child.index}; skip this index`);
+    if (!Fn.isValid(tweak))
+      throw new Error(`taproot tweak out of range at index ${child.index}; skip this index`);
     const evenY = child.y & 1n ? Fp.neg(child.y) : child.y;
     const internal = Point.fromAffine({ x: child.x, y: evenY });
     return internal.add(Point.BASE.multiplyUnsafe(tweak));

@@ -127,8 +127,20 @@ const PARAMS: Record<UtxoChainName, Partial<Record<UtxoNetworkKind, Params>>> = 
       // Dogecoin Core exports dgub; hardware wallets and libraries often show the same key as xpub.
       extendedKeys: [DGUB, XPUB],
     },
-    testnet: { pubKeyHash: 0x71, scriptHash: 0xc4, wif: 0xf1, scriptTypes: LEGACY_ONLY, extendedKeys: [TPUB] },
-    regtest: { pubKeyHash: 0x6f, scriptHash: 0xc4, wif: 0xef, scriptTypes: LEGACY_ONLY, extendedKeys: [TPUB] },
+    testnet: {
+      pubKeyHash: 0x71,
+      scriptHash: 0xc4,
+      wif: 0xf1,
+      scriptTypes: LEGACY_ONLY,
+      extendedKeys: [TPUB],
+    },
+    regtest: {
+      pubKeyHash: 0x6f,
+      scriptHash: 0xc4,
+      wif: 0xef,
+      scriptTypes: LEGACY_ONLY,
+      extendedKeys: [TPUB],
+    },
   },
 };
 
@@ -152,8 +164,12 @@ export function utxoNetwork(chain: UtxoChainName, kind: UtxoNetworkKind = 'mainn
   const network = UTXO_NETWORKS.find((n) => n.chain === chain && n.kind === kind);
   if (!network) {
     const known = UTXO_NETWORKS.filter((n) => n.chain === chain).map((n) => n.kind);
-    if (known.length === 0) throw new ValidationError('chain', `${chain} is not a bitcoin-like chain Kassa knows`);
-    throw new ValidationError('network', `${chain} has no ${kind}; known: ${known.join(', ')}`, { chain, kind });
+    if (known.length === 0)
+      throw new ValidationError('chain', `${chain} is not a bitcoin-like chain Kassa knows`);
+    throw new ValidationError('network', `${chain} has no ${kind}; known: ${known.join(', ')}`, {
+      chain,
+      kind,
+    });
   }
   return network;
 }

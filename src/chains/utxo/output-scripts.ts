@@ -36,11 +36,13 @@ export function p2sh32Script(scriptHash: Uint8Array): Uint8Array {
  * @example witnessScript(0, hash160(publicKey)) // 0014…
  */
 export function witnessScript(version: number, program: Uint8Array): Uint8Array {
-  if (!Number.isInteger(version) || version < 0 || version > 16) throw new RangeError('witness version is 0..16');
+  if (!Number.isInteger(version) || version < 0 || version > 16)
+    throw new RangeError('witness version is 0..16');
   if (program.length < 2 || program.length > 40) throw new RangeError('witness program is 2..40 bytes');
   return Uint8Array.of(version === 0 ? OP_0 : OP_1 + version - 1, program.length, ...program);
 }
 
 function expectLength(hash: Uint8Array, length: number): void {
-  if (hash.length !== length) throw new RangeError(`expected a ${length}-byte hash, got ${hash.length} bytes`);
+  if (hash.length !== length)
+    throw new RangeError(`expected a ${length}-byte hash, got ${hash.length} bytes`);
 }

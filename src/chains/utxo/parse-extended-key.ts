@@ -134,7 +134,11 @@ function foreignVersion(fields: ExtendedKeyFields, network: UtxoNetwork): KassaE
   const sameChain = homes.find((n) => n.chain === network.chain);
   if (sameChain) {
     const where = sameChain.kind === 'mainnet' ? 'mainnet' : 'test networks';
-    return refuse(`${entry.prefix} keys are for ${where}; this wallet is on ${network.name}`, fields, network);
+    return refuse(
+      `${entry.prefix} keys are for ${where}; this wallet is on ${network.name}`,
+      fields,
+      network,
+    );
   }
   if (!network.scriptTypes.includes(entry.scriptType)) {
     return refuse(

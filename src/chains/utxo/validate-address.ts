@@ -2,7 +2,13 @@ import { address as bitcoinAddress } from 'bitcoinjs-lib';
 import { KassaError } from '../../domain/errors.ts';
 import { base58CheckDecode } from '../base58check.ts';
 import { type CashAddr, decodeCashAddr } from './cashaddr.ts';
-import { UTXO_NETWORKS, type UtxoChainName, type UtxoNetwork, type UtxoNetworkKind, utxoNetwork } from './networks.ts';
+import {
+  UTXO_NETWORKS,
+  type UtxoChainName,
+  type UtxoNetwork,
+  type UtxoNetworkKind,
+  utxoNetwork,
+} from './networks.ts';
 import { p2pkhScript, p2sh32Script, p2shScript, witnessScript } from './output-scripts.ts';
 
 /**
@@ -48,7 +54,10 @@ function segwitScript(text: string, humanPart: string, network: UtxoNetwork): Ui
   if (humanPart !== network.bech32) {
     const homes = UTXO_NETWORKS.filter((n) => n.bech32 === humanPart).map((n) => n.name);
     const mine = network.bech32 ? `; ${network.name} addresses start with ${network.bech32}1` : '';
-    throw invalid(`a ${humanPart}1… address belongs to ${homes.join(' or ')}, not ${network.name}${mine}`, network);
+    throw invalid(
+      `a ${humanPart}1… address belongs to ${homes.join(' or ')}, not ${network.name}${mine}`,
+      network,
+    );
   }
   let decoded: { version: number; data: Uint8Array };
   try {

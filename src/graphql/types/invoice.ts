@@ -2,6 +2,8 @@ import { createInvoice } from '../../app/create-invoice.ts';
 import { markInvoice } from '../../app/mark-invoice.ts';
 import { InvoiceExceptionStatus, InvoiceStatus } from '../../db/generated/prisma/enums.ts';
 import { formatUnits } from '../../domain/decimal-units.ts';
+import { ValidationError } from '../../domain/errors.ts';
+import { isUuid } from '../../domain/ids.ts';
 import { callerStoreId, keyStoreId } from '../auth-helpers.ts';
 import { builder } from '../builder.ts';
 import { invoiceAmounts } from './invoice-amounts.ts';
@@ -168,6 +170,8 @@ builder.queryFields((t) => ({
     resolve: (query, _root, { filter }, ctx) => {
       const storeId = callerStoreId(ctx);
       const userId = ctx.auth.kind === 'user' ? ctx.auth.userId : (filter?.userId ?? undefined);
+      if (userId !== undefined && !isUuid(String(userId)))
+        throw new ValidationError('filter.userId', 'is not a user id');
       return ctx.prisma.invoice.findMany({
         ...query,
         where: {

@@ -2,6 +2,7 @@ import { createDepositAddress } from '../../app/create-deposit-address.ts';
 import { createUser } from '../../app/create-user.ts';
 import { createUserToken } from '../../app/create-user-token.ts';
 import { updateUser } from '../../app/update-user.ts';
+import { isUuid } from '../../domain/ids.ts';
 import { assertMayReadUser, callerStoreId, keyStoreId } from '../auth-helpers.ts';
 import { builder } from '../builder.ts';
 
@@ -51,6 +52,7 @@ builder.queryFields((t) => ({
     args: { id: t.arg.id({ required: true }) },
     resolve: (query, _root, { id }, ctx) => {
       assertMayReadUser(ctx, String(id), 'users:read');
+      if (!isUuid(String(id))) return null;
       return ctx.prisma.user.findFirst({ ...query, where: { id: String(id), storeId: callerStoreId(ctx) } });
     },
   }),
