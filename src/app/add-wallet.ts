@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { insertFreeAddresses } from '../db/address-pool.ts';
-import { ValidationError } from '../domain/errors.ts';
+import { KassaError, ValidationError } from '../domain/errors.ts';
 import { POOL_TARGET } from './refill-address-pool.ts';
 import type { Services } from './services.ts';
 
@@ -30,6 +30,13 @@ export async function addWallet(services: Services, storeId: string, input: AddW
   };
   const existing = await prisma.wallet.findUnique({ where: { storeId_chain_extendedKey_scriptType: key } });
   if (existing) return existing;
+  // Addresses are unique per chain: a key shared by two stores would make every payment to it
+  // ambiguous (and the second store's pool would silently collide with the first's).
+  const elsewhere = await prisma.wallet.findFirst({
+    where: { chain: input.chain, extendedKey: deriver.extendedKey, storeId: { not: storeId } },
+    select: { id: true },
+  });
+  if (elsewhere) throw new KassaError('CONFLICT', 'this extended key is already used by another store');
   const addresses = deriver.derive(0, POOL_TARGET);
   const id = randomUUID();
   return prisma.$transaction(async (tx) => {
