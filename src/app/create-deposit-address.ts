@@ -14,7 +14,7 @@ export async function createDepositAddress(
   userId: string,
   assetCode: string,
 ) {
-  const asset = services.chains.assets[assetCode];
+  const asset = services.chains.assets[assetCode.toUpperCase()];
   if (!asset)
     throw new KassaError('UNKNOWN_ASSET', `unknown asset ${assetCode}`, { details: { asset: assetCode } });
   if (!isUuid(userId)) throw new NotFoundError('user', userId);
