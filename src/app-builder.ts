@@ -128,7 +128,15 @@ export function buildApp(config: Config, options: BuildOptions = {}): App {
       for (const name of Object.keys(handlers) as QueueName[]) {
         await jobs.work(name, handlers[name] as never);
       }
-      log.info({ queues: Object.keys(handlers) }, 'worker is taking jobs');
+      // Start (or keep) one watcher relay per chain, with a per-minute safety net.
+      for (const chain of Object.keys(chains.chains)) {
+        await jobs.send('chain.watch', { chain }, { singletonKey: chain });
+        await jobs.scheduleKeyed('chain.watch', '* * * * *', { chain }, chain);
+      }
+      log.info(
+        { queues: Object.keys(handlers), chains: Object.keys(chains.chains) },
+        'worker is taking jobs',
+      );
     }
     return listening;
   }

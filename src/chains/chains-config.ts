@@ -17,6 +17,10 @@ export interface UtxoChainConfig {
   network: UtxoNetwork;
   backend: { kind: 'bitcoind'; url: string } | { kind: 'esplora'; url: string };
   pollIntervalSeconds: number;
+  /** Blocks a vanished or reorged-away payment may stay missing before it counts as REVERSED. */
+  reversalDepth: number;
+  /** Height to start watching from on first start; default: the tip at that moment. */
+  startHeight?: number;
 }
 
 export interface EvmChainConfig {
@@ -27,6 +31,9 @@ export interface EvmChainConfig {
   pollIntervalSeconds: number;
   /** Largest eth_getLogs block range the provider accepts. */
   logsBlockRange: number;
+  /** Blocks a reorged-away payment may stay missing before it counts as REVERSED. */
+  reversalDepth: number;
+  startHeight?: number;
 }
 
 export type ChainConfig = UtxoChainConfig | EvmChainConfig;
@@ -86,6 +93,12 @@ function positiveInt(value: unknown, field: string, fallback: number, max: numbe
   return value as number;
 }
 
+function optionalHeight(value: unknown, field: string): number | undefined {
+  if (value === undefined) return undefined;
+  if (!Number.isInteger(value) || (value as number) < 0) fail(field, 'must be a whole number ≥ 0');
+  return value as number;
+}
+
 function parseChain(name: string, raw: unknown): ChainConfig {
   const field = `chains.${name}`;
   if (!NAME.test(name)) fail(field, 'name must be lowercase letters, digits and dashes');
@@ -104,6 +117,8 @@ function parseChain(name: string, raw: unknown): ChainConfig {
       network: c.network as UtxoNetwork,
       backend: { kind: backend.kind, url: url(backend.url, `${field}.backend.url`, ['http:', 'https:']) },
       pollIntervalSeconds: positiveInt(c.pollIntervalSeconds, `${field}.pollIntervalSeconds`, 10, 3600),
+      reversalDepth: positiveInt(c.reversalDepth, `${field}.reversalDepth`, 6, 1000),
+      startHeight: optionalHeight(c.startHeight, `${field}.startHeight`),
     };
   }
   if (c.family === 'evm') {
@@ -123,6 +138,8 @@ function parseChain(name: string, raw: unknown): ChainConfig {
       },
       pollIntervalSeconds: positiveInt(c.pollIntervalSeconds, `${field}.pollIntervalSeconds`, 4, 3600),
       logsBlockRange: positiveInt(c.logsBlockRange, `${field}.logsBlockRange`, 2000, 1_000_000),
+      reversalDepth: positiveInt(c.reversalDepth, `${field}.reversalDepth`, 12, 1000),
+      startHeight: optionalHeight(c.startHeight, `${field}.startHeight`),
     };
   }
   return fail(`${field}.family`, 'must be utxo or evm');

@@ -9,6 +9,10 @@ export const topics = {
   invoice: (invoiceId: string) => `invoice:${invoiceId}`,
   /** Every invoice event of a store (invoiceEvents subscription). */
   storeInvoices: (storeId: string) => `store-invoices:${storeId}`,
+  /** Deposits to one user's permanent addresses. */
+  userDeposits: (userId: string) => `user-deposits:${userId}`,
+  /** Every deposit event of a store. */
+  storeDeposits: (storeId: string) => `store-deposits:${storeId}`,
   /** Credentials that stopped being valid; every api process drops them from its cache. */
   credentialsRevoked: () => 'credentials-revoked',
 };

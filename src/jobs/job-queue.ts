@@ -28,6 +28,8 @@ export class JobQueue {
   readonly boss: PgBoss;
   readonly #log: Logger;
   #started = false;
+  /** Aborted when this process starts stopping: long-running handlers hand over and return. */
+  readonly #stopping = new AbortController();
 
   constructor(databaseUrl: string, log: Logger, options: { maxConnections?: number } = {}) {
     this.#log = log;
@@ -51,6 +53,7 @@ export class JobQueue {
         retryDelay: policy.retryDelaySeconds,
         retryBackoff: policy.retryBackoff,
         expireInSeconds: policy.expireInSeconds,
+        policy: policy.policy ?? 'standard',
       });
       if (options.schedule && policy.cron) await this.boss.schedule(name, policy.cron, {});
     }
@@ -67,6 +70,16 @@ export class JobQueue {
     });
   }
 
+  /** True once stop() was called: handlers must not queue follow-up work for this process. */
+  get stopping(): boolean {
+    return this.#stopping.signal.aborted;
+  }
+
+  /** Runs a recurring job per `key` (each chain its own schedule). */
+  async scheduleKeyed<Q extends QueueName>(name: Q, cron: string, payload: QueuePayloads[Q], key: string) {
+    await this.boss.schedule(name, cron, payload as object, { key, singletonKey: key });
+  }
+
   /** Runs `handler` for each job of `name` in this process. */
   async work<Q extends QueueName>(name: Q, handler: JobHandler<Q>): Promise<void> {
     const policy = QUEUE_POLICIES[name];
@@ -74,7 +87,8 @@ export class JobQueue {
       name,
       { localConcurrency: policy.concurrency, pollingIntervalSeconds: 2, notifyPollingIntervalSeconds: 10 },
       async ([job]) => {
-        await handler(job.data, { id: job.id, retryCount: job.retryCount, signal: job.signal });
+        const signal = AbortSignal.any([job.signal, this.#stopping.signal]);
+        await handler(job.data, { id: job.id, retryCount: job.retryCount, signal });
       },
     );
   }
@@ -83,6 +97,7 @@ export class JobQueue {
   async stop(timeoutMs = 10_000): Promise<void> {
     if (!this.#started) return;
     this.#started = false;
+    this.#stopping.abort();
     await this.boss.stop({ graceful: true, timeout: timeoutMs, close: true });
   }
 }

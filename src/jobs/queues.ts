@@ -9,6 +9,12 @@ export interface QueuePayloads {
   'invoice.deadline': { invoiceId: string };
   /** Derive addresses ahead of demand so invoice creation never derives on the request path. */
   'wallet.refill-pool': { walletId: string };
+  /**
+   * Watch one chain for a while (a slice), then hand over to the next job. One active job per
+   * chain at a time ("stately" per singleton key); a cron job per chain restarts the relay if it
+   * ever breaks.
+   */
+  'chain.watch': { chain: string };
 }
 
 export type QueueName = keyof QueuePayloads;
@@ -27,9 +33,20 @@ export interface QueuePolicy {
   concurrency: number;
   /** Cron (UTC, per minute) for queues that run on a schedule. */
   cron?: string;
+  /** pg-boss queue policy; default `standard`. */
+  policy?: 'standard' | 'stately' | 'singleton';
 }
 
 export const QUEUE_POLICIES: Record<QueueName, QueuePolicy> = {
+  'chain.watch': {
+    notify: true,
+    retryLimit: 1000,
+    retryDelaySeconds: 5,
+    retryBackoff: true,
+    expireInSeconds: 180,
+    concurrency: 8,
+    policy: 'stately',
+  },
   'invoice.deadline': {
     notify: true,
     retryLimit: 20,

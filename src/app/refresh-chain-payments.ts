@@ -1,0 +1,100 @@
+import type { Tx } from '../db/client.ts';
+import { publishEvents } from '../events/publish.ts';
+import { topics } from '../events/topics.ts';
+import { applyInvoiceLifecycle } from './apply-invoice-lifecycle.ts';
+import { publishInvoiceEvents } from './publish-invoice-events.ts';
+import type { Services } from './services.ts';
+
+interface ChangedPayment {
+  id: string;
+  invoiceId: string | null;
+  userId: string | null;
+  storeId: string;
+  status: 'PENDING' | 'CONFIRMED' | 'REVERSED';
+  previousStatus: 'PENDING' | 'CONFIRMED' | 'REVERSED' | null;
+  confirmations: number;
+}
+
+/** How far below the tip confirmations are still counted: deep enough for any policy. */
+const COUNT_DEPTH = 1000;
+
+/**
+ * After the chain moved (a block, a reorg, a mempool change): recounts confirmations against
+ * the tip, moves payments between PENDING and CONFIRMED, and brings every affected invoice up to
+ * date, with events for each change, all in the caller's transaction. `touched` are payments the
+ * caller itself inserted or changed (new, replaced, reverted).
+ */
+export async function refreshChainPayments(
+  services: Services,
+  tx: Tx,
+  chain: string,
+  tipHeight: number,
+  touched: ChangedPayment[] = [],
+): Promise<void> {
+  const counted = await tx.$queryRaw<ChangedPayment[]>`
+    WITH old AS (
+      SELECT id, status, confirmations FROM "Payment"
+      WHERE chain = ${chain} AND status <> 'REVERSED'
+        AND ("blockHeight" >= ${tipHeight - COUNT_DEPTH} OR ("blockHeight" IS NULL AND status = 'PENDING'))
+      FOR UPDATE)
+    UPDATE "Payment" p SET
+      confirmations = CASE WHEN p."blockHeight" IS NULL THEN 0 ELSE GREATEST(0, ${tipHeight} - p."blockHeight" + 1) END,
+      status = CASE WHEN (CASE WHEN p."blockHeight" IS NULL THEN 0 ELSE ${tipHeight} - p."blockHeight" + 1 END)
+                         >= p."requiredConfirmations" THEN 'CONFIRMED'::"PaymentStatus" ELSE 'PENDING'::"PaymentStatus" END,
+      "confirmedAt" = CASE WHEN p."confirmedAt" IS NULL
+                           AND (CASE WHEN p."blockHeight" IS NULL THEN 0 ELSE ${tipHeight} - p."blockHeight" + 1 END)
+                               >= p."requiredConfirmations" THEN now() ELSE p."confirmedAt" END,
+      "updatedAt" = now()
+    FROM old
+    WHERE p.id = old.id
+      AND (old.confirmations IS DISTINCT FROM (CASE WHEN p."blockHeight" IS NULL THEN 0 ELSE GREATEST(0, ${tipHeight} - p."blockHeight" + 1) END)
+           OR old.status <> (CASE WHEN (CASE WHEN p."blockHeight" IS NULL THEN 0 ELSE ${tipHeight} - p."blockHeight" + 1 END)
+                         >= p."requiredConfirmations" THEN 'CONFIRMED'::"PaymentStatus" ELSE 'PENDING'::"PaymentStatus" END))
+    RETURNING p.id, p."invoiceId", p."userId", p."storeId", p.status, old.status AS "previousStatus", p.confirmations`;
+
+  const all = new Map<string, ChangedPayment>();
+  for (const p of touched) all.set(p.id, p);
+  for (const p of counted) {
+    const earlier = all.get(p.id);
+    all.set(p.id, earlier ? { ...p, previousStatus: earlier.previousStatus } : p);
+  }
+
+  const invoices = new Map<string, string>();
+  for (const p of all.values()) {
+    if (p.invoiceId) {
+      invoices.set(p.invoiceId, p.storeId);
+      const types: Array<'invoice.payment_detected' | 'invoice.payment_confirmed'> = [];
+      if (p.previousStatus === null) types.push('invoice.payment_detected');
+      if (p.status === 'CONFIRMED' && p.previousStatus !== 'CONFIRMED')
+        types.push('invoice.payment_confirmed');
+      await publishInvoiceEvents(tx, { id: p.invoiceId, storeId: p.storeId }, types, { paymentId: p.id });
+      if (types.length === 0)
+        await publishEvents(tx, [
+          {
+            topic: topics.invoice(p.invoiceId),
+            storeId: p.storeId,
+            payload: { type: 'invoice.payment_updated', invoiceId: p.invoiceId, paymentId: p.id },
+          },
+        ]);
+    } else if (p.userId) {
+      const types: string[] = [];
+      if (p.previousStatus === null) types.push('deposit.detected');
+      if (p.status === 'CONFIRMED' && p.previousStatus !== 'CONFIRMED') types.push('deposit.confirmed');
+      if (p.status === 'REVERSED' && p.previousStatus !== 'REVERSED') types.push('deposit.reversed');
+      if (types.length === 0) types.push('deposit.updated');
+      await publishEvents(
+        tx,
+        types.flatMap((type) => {
+          const payload = { type, paymentId: p.id, userId: p.userId };
+          return [
+            { topic: topics.userDeposits(p.userId as string), storeId: p.storeId, payload },
+            { topic: topics.storeDeposits(p.storeId), storeId: p.storeId, payload },
+          ];
+        }),
+      );
+    }
+  }
+  for (const invoiceId of invoices.keys()) await applyInvoiceLifecycle(services, tx, invoiceId);
+}
+
+export type { ChangedPayment };

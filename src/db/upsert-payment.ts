@@ -1,0 +1,55 @@
+import type { Tx } from './client.ts';
+
+export interface PaymentRow {
+  id: string;
+  storeId: string;
+  chain: string;
+  txid: string;
+  outputIndex: number;
+  asset: string;
+  address: string;
+  amount: bigint;
+  invoiceId: string | null;
+  userId: string | null;
+  requiredConfirmations: number;
+  signalsRbf: boolean;
+  spends: string[];
+  seenAt: Date;
+  blockHash: string | null;
+  blockHeight: number | null;
+}
+
+export interface UpsertedPayment {
+  id: string;
+  /** True when this call created the row: the payment is new to Kassa. */
+  inserted: boolean;
+  invoiceId: string | null;
+  userId: string | null;
+  storeId: string;
+  status: 'PENDING' | 'CONFIRMED' | 'REVERSED';
+}
+
+/**
+ * Records a credit exactly once, keyed by its chain facts (chain, txid, output/log index): a
+ * second sighting (the mempool transaction now mined, a rescan after restart, another worker)
+ * only updates where it is. Inclusion in a block revives a payment that had been given up as
+ * replaced: the chain, not the mempool, has the last word.
+ */
+export async function upsertPayment(tx: Tx, p: PaymentRow): Promise<UpsertedPayment> {
+  const rows = await tx.$queryRaw<UpsertedPayment[]>`
+    INSERT INTO "Payment" (id, "storeId", chain, txid, "outputIndex", asset, address, amount, "invoiceId", "userId",
+      status, confirmations, "requiredConfirmations", "blockHash", "blockHeight", "signalsRbf", spends, "seenAt", "updatedAt")
+    VALUES (${p.id}::uuid, ${p.storeId}::uuid, ${p.chain}, ${p.txid}, ${p.outputIndex}, ${p.asset}, ${p.address},
+      ${p.amount.toString()}::numeric, ${p.invoiceId}, ${p.userId}::uuid, 'PENDING', 0, ${p.requiredConfirmations},
+      ${p.blockHash}, ${p.blockHeight}, ${p.signalsRbf}, ${p.spends}::text[], ${p.seenAt}, now())
+    ON CONFLICT (chain, txid, "outputIndex") DO UPDATE SET
+      "blockHash" = COALESCE(EXCLUDED."blockHash", "Payment"."blockHash"),
+      "blockHeight" = COALESCE(EXCLUDED."blockHeight", "Payment"."blockHeight"),
+      "missingSinceHeight" = NULL,
+      status = CASE WHEN EXCLUDED."blockHash" IS NOT NULL AND "Payment".status = 'REVERSED'
+                    THEN 'PENDING'::"PaymentStatus" ELSE "Payment".status END,
+      "replacedByTxid" = CASE WHEN EXCLUDED."blockHash" IS NOT NULL THEN NULL ELSE "Payment"."replacedByTxid" END,
+      "updatedAt" = now()
+    RETURNING id, (xmax = 0) AS inserted, "invoiceId", "userId", "storeId", status`;
+  return rows[0];
+}
