@@ -98,15 +98,11 @@ export async function pollUtxoChain(
       ...watched.filter((w) => w.open).map((w) => w.address),
       ...pending.map((p) => p.address),
     ]);
-    // Backends return only transactions they have not returned before.
-    const raws = await backend.getMempoolTransactions([...lookAt], options.signal);
-    // Unmined payments the node still knows (mempool, or a chain the cursor has not reached).
-    const known = new Set<string>();
-    for (const txid of new Set(pending.map((p) => p.txid))) {
-      if (await backend.getRawTransaction(txid, options.signal)) known.add(txid);
-    }
+    // Backends return only transactions they have not returned before, and every txid in view.
+    const mempool = await backend.getMempoolTransactions([...lookAt], options.signal);
+    const known = new Set(mempool.txids);
     const credits: ObservedCredit[] = [];
-    for (const raw of raws) {
+    for (const raw of mempool.fresh) {
       let tx: ReturnType<typeof parseTransaction>;
       try {
         tx = parseTransaction(raw);

@@ -93,6 +93,14 @@ function positiveInt(value: unknown, field: string, fallback: number, max: numbe
   return value as number;
 }
 
+/** Seconds between polls at the tip; fractions allowed (a local dev node answers at once). */
+function interval(value: unknown, field: string, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0.1 || value > 3600)
+    fail(field, 'must be a number of seconds from 0.1 to 3600');
+  return value;
+}
+
 function optionalHeight(value: unknown, field: string): number | undefined {
   if (value === undefined) return undefined;
   if (!Number.isInteger(value) || (value as number) < 0) fail(field, 'must be a whole number ≥ 0');
@@ -116,7 +124,7 @@ function parseChain(name: string, raw: unknown): ChainConfig {
       coin: c.coin as UtxoCoin,
       network: c.network as UtxoNetwork,
       backend: { kind: backend.kind, url: url(backend.url, `${field}.backend.url`, ['http:', 'https:']) },
-      pollIntervalSeconds: positiveInt(c.pollIntervalSeconds, `${field}.pollIntervalSeconds`, 10, 3600),
+      pollIntervalSeconds: interval(c.pollIntervalSeconds, `${field}.pollIntervalSeconds`, 10),
       reversalDepth: positiveInt(c.reversalDepth, `${field}.reversalDepth`, 6, 1000),
       startHeight: optionalHeight(c.startHeight, `${field}.startHeight`),
     };
@@ -136,7 +144,7 @@ function parseChain(name: string, raw: unknown): ChainConfig {
             ? undefined
             : url(backend.wsUrl, `${field}.backend.wsUrl`, ['ws:', 'wss:']),
       },
-      pollIntervalSeconds: positiveInt(c.pollIntervalSeconds, `${field}.pollIntervalSeconds`, 4, 3600),
+      pollIntervalSeconds: interval(c.pollIntervalSeconds, `${field}.pollIntervalSeconds`, 4),
       logsBlockRange: positiveInt(c.logsBlockRange, `${field}.logsBlockRange`, 2000, 1_000_000),
       reversalDepth: positiveInt(c.reversalDepth, `${field}.reversalDepth`, 12, 1000),
       startHeight: optionalHeight(c.startHeight, `${field}.startHeight`),

@@ -1,5 +1,5 @@
-import { mnemonicToSeedSync } from '@scure/bip39';
 import { HDKey } from '@scure/bip32';
+import { mnemonicToSeedSync } from '@scure/bip39';
 import { loadChainsConfig } from '../../src/chains/chains-config.ts';
 
 /** The chains fixture: bitcoin, bitcoin-cash, ethereum (ETH + USDT_ETH), fixed rates. */
@@ -7,7 +7,8 @@ export const TEST_CHAINS_PATH = new URL('../fixtures/chains.test.json', import.m
 export const testChains = () => loadChainsConfig(TEST_CHAINS_PATH);
 
 /** The published test mnemonic (BIP84/BIP44 vectors): never for real funds. */
-export const TEST_MNEMONIC = 'abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon about';
+export const TEST_MNEMONIC =
+  'abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon about';
 
 const root = HDKey.fromMasterSeed(mnemonicToSeedSync(TEST_MNEMONIC));
 

@@ -163,40 +163,43 @@ describe('createBitcoindBackend', () => {
       const node = await mempoolNode(mempool);
       const backend = createBitcoindBackend({ url: node.url, batchSize: 2 });
 
-      expect(await backend.getMempoolTransactions([])).toEqual([1, 2, 3].map((n) => bytesOf(rawTx(n))));
+      expect(await backend.getMempoolTransactions([]).then((m) => m.fresh)).toEqual(
+        [1, 2, 3].map((n) => bytesOf(rawTx(n))),
+      );
       expect(batchesOf(node)).toEqual([[hash(1), hash(2)], [hash(3)]]);
 
-      expect(await backend.getMempoolTransactions([])).toEqual([]);
+      expect(await backend.getMempoolTransactions([]).then((m) => m.fresh)).toEqual([]);
       expect(batchesOf(node)).toHaveLength(2);
 
       mempool.push(hash(4));
-      expect(await backend.getMempoolTransactions([])).toEqual([bytesOf(rawTx(4))]);
+      expect(await backend.getMempoolTransactions([]).then((m) => m.fresh)).toEqual([bytesOf(rawTx(4))]);
     });
 
     it('forgets txids that left the mempool, so a transaction that returns is returned again', async () => {
       const mempool = [hash(1), hash(2)];
       const node = await mempoolNode(mempool);
       const backend = createBitcoindBackend({ url: node.url });
-      await backend.getMempoolTransactions([]);
+      await backend.getMempoolTransactions([]).then((m) => m.fresh);
 
       mempool.splice(0, 1);
-      expect(await backend.getMempoolTransactions([])).toEqual([]);
+      expect(await backend.getMempoolTransactions([]).then((m) => m.fresh)).toEqual([]);
       mempool.push(hash(1));
-      expect(await backend.getMempoolTransactions([])).toEqual([bytesOf(rawTx(1))]);
+      expect(await backend.getMempoolTransactions([]).then((m) => m.fresh)).toEqual([bytesOf(rawTx(1))]);
     });
 
     it('skips transactions gone between getrawmempool and getrawtransaction (RPC -5)', async () => {
       const node = await mempoolNode([hash(1), hash(2)], new Set([hash(1)]));
       const backend = createBitcoindBackend({ url: node.url });
-      expect(await backend.getMempoolTransactions([])).toEqual([bytesOf(rawTx(2))]);
-      expect(await backend.getMempoolTransactions([])).toEqual([]);
+      expect(await backend.getMempoolTransactions([]).then((m) => m.fresh)).toEqual([bytesOf(rawTx(2))]);
+      expect(await backend.getMempoolTransactions([]).then((m) => m.fresh)).toEqual([]);
     });
 
     it('takes a large backlog over several calls (mempoolFetchLimit)', async () => {
       const node = await mempoolNode([1, 2, 3, 4, 5].map(hash));
       const backend = createBitcoindBackend({ url: node.url, mempoolFetchLimit: 2 });
       const sizes = [];
-      for (let i = 0; i < 4; i++) sizes.push((await backend.getMempoolTransactions([])).length);
+      for (let i = 0; i < 4; i++)
+        sizes.push((await backend.getMempoolTransactions([]).then((m) => m.fresh)).length);
       expect(sizes).toEqual([2, 2, 1, 0]);
     });
 
@@ -208,9 +211,9 @@ describe('createBitcoindBackend', () => {
         return { result: rawTx(Number.parseInt(params[0] as string, 16)) };
       });
       const backend = createBitcoindBackend({ url: node.url, batchSize: 1 });
-      await expect(backend.getMempoolTransactions([])).rejects.toThrow(BitcoindRpcError);
+      await expect(backend.getMempoolTransactions([]).then((m) => m.fresh)).rejects.toThrow(BitcoindRpcError);
       failing = false;
-      expect(await backend.getMempoolTransactions([])).toHaveLength(2);
+      expect(await backend.getMempoolTransactions([]).then((m) => m.fresh)).toHaveLength(2);
     });
   });
 

@@ -93,7 +93,7 @@ export function createBitcoindBackend(options: BitcoindBackendOptions): UtxoBack
       // Marked only once the whole answer is in hand: a failed call leaves them to the next poll.
       for (const txid of gone) seen.add(txid);
       for (const { txid } of found) seen.add(txid);
-      return found.map((f) => f.raw);
+      return { fresh: found.map((f) => f.raw), txids: inMempool };
     },
 
     async getRawTransaction(txid, signal) {

@@ -106,24 +106,28 @@ describe('createEsploraBackend', () => {
       const { url, paths } = await esplora;
       const backend = createEsploraBackend({ url });
 
-      const first = await backend.getMempoolTransactions(['a', 'b', 'c']);
+      const first = await backend.getMempoolTransactions(['a', 'b', 'c']).then((m) => m.fresh);
       expect(first.map((raw) => raw[4]).sort()).toEqual([1, 2, 3]);
       expect(paths.filter((p) => p.startsWith('/tx/')).sort()).toEqual(
         [1, 2, 3].map((n) => `/tx/${hash(n)}/raw`),
       );
 
       paths.length = 0;
-      expect(await backend.getMempoolTransactions(['a', 'b', 'c'])).toEqual([]);
+      expect(await backend.getMempoolTransactions(['a', 'b', 'c']).then((m) => m.fresh)).toEqual([]);
       expect(paths.filter((p) => p.startsWith('/tx/'))).toEqual([]);
 
       byAddress.c.push(4, 1000);
-      expect(await backend.getMempoolTransactions(['a', 'b', 'c'])).toEqual([rawTx(4)]);
+      expect(await backend.getMempoolTransactions(['a', 'b', 'c']).then((m) => m.fresh)).toEqual([rawTx(4)]);
     });
 
     it('escapes addresses in the path', async () => {
       const { esplora } = mempoolEsplora({ 'x/y?z': [5] });
       const { url, paths } = await esplora;
-      expect(await createEsploraBackend({ url }).getMempoolTransactions(['x/y?z'])).toEqual([rawTx(5)]);
+      expect(
+        await createEsploraBackend({ url })
+          .getMempoolTransactions(['x/y?z'])
+          .then((m) => m.fresh),
+      ).toEqual([rawTx(5)]);
       expect(paths[0]).toBe('/address/x%2Fy%3Fz/txs/mempool');
     });
 
@@ -133,7 +137,7 @@ describe('createEsploraBackend', () => {
         delayMs: 10,
       });
       const backend = createEsploraBackend({ url: (await esplora).url, concurrency: 4 });
-      expect(await backend.getMempoolTransactions(addresses)).toHaveLength(30);
+      expect(await backend.getMempoolTransactions(addresses).then((m) => m.fresh)).toHaveLength(30);
       expect(stats.maxInFlight).toBe(4);
     });
   });
@@ -150,9 +154,11 @@ describe('createEsploraBackend', () => {
         expect((error as Error).message).toMatch(new RegExp(`HTTP ${status}: busy`));
       }
       const html = await statusEsplora(200, '<html>');
-      await expect(createEsploraBackend({ url: html.url }).getMempoolTransactions(['a'])).rejects.toThrow(
-        NodeUnavailableError,
-      );
+      await expect(
+        createEsploraBackend({ url: html.url })
+          .getMempoolTransactions(['a'])
+          .then((m) => m.fresh),
+      ).rejects.toThrow(NodeUnavailableError);
     });
 
     it('calls a 404 on the tip a configuration error: the URL is not the API root', async () => {
@@ -166,7 +172,9 @@ describe('createEsploraBackend', () => {
         const backend = createEsploraBackend({
           url: (await statusEsplora(status, 'Invalid Bitcoin address')).url,
         });
-        await expect(backend.getMempoolTransactions(['tb1qxyz'])).rejects.toThrow(BackendConfigError);
+        await expect(backend.getMempoolTransactions(['tb1qxyz']).then((m) => m.fresh)).rejects.toThrow(
+          BackendConfigError,
+        );
       }
     });
 

@@ -120,7 +120,7 @@ export function createEsploraBackend(options: EsploraBackendOptions): UtxoBacken
       );
       // Marked only once the whole answer is in hand: a failed call leaves them to the next poll.
       for (const txid of fresh) seen.add(txid);
-      return raws.filter((raw) => raw !== undefined);
+      return { fresh: raws.filter((raw) => raw !== undefined), txids: new Set(lists.flat()) };
     },
 
     async getRawTransaction(txid, signal) {

@@ -11,12 +11,20 @@ export interface UtxoBackend {
   /** The serialized block (getblock verbosity 0, or /block/:hash/raw). */
   getRawBlock(hash: string, signal?: AbortSignal): Promise<Uint8Array>;
   /**
-   * Transactions in the mempool that pay one of `addresses` (bitcoind: the whole mempool, of which
-   * only unseen txids are fetched; Esplora: /address/:a/txs/mempool per address). Raw bytes.
+   * The mempool as far as `addresses` are concerned (bitcoind: the whole mempool; Esplora:
+   * /address/:a/txs/mempool per address). `fresh`: raw transactions not returned by an earlier
+   * call; `txids`: every txid seen in the mempool now, so the caller can tell which of its
+   * unmined payments have left it (a txindex still serves dropped transactions' bytes, so
+   * "fetchable" says nothing).
    */
-  getMempoolTransactions(addresses: readonly string[], signal?: AbortSignal): Promise<Uint8Array[]>;
+  getMempoolTransactions(addresses: readonly string[], signal?: AbortSignal): Promise<MempoolView>;
   /** A transaction by id if the node knows it (mempool, or chain with txindex); undefined if not. */
   getRawTransaction(txid: string, signal?: AbortSignal): Promise<Uint8Array | undefined>;
+}
+
+export interface MempoolView {
+  fresh: Uint8Array[];
+  txids: ReadonlySet<string>;
 }
 
 /** A transport or node failure (down, timeout, HTTP 5xx, RPC error): the watcher retries with backoff. */

@@ -57,17 +57,22 @@ describe.each(['bitcoind', 'esplora'] as const)('%s backend against the simulato
     const { address, script } = newAddress();
     const txid = await btc.sim.pay(address, 125_000n, { rbf: true });
 
-    const fresh = (await backend.getMempoolTransactions([address])).map(parseTransaction);
+    const fresh = (await backend.getMempoolTransactions([address]).then((m) => m.fresh)).map(
+      parseTransaction,
+    );
     const payment = fresh.find((tx) => tx.txid === txid);
     expect(payment?.signalsRbf).toBe(true);
     expect(payment?.outputs.filter((o) => scriptKey(o.script) === scriptKey(script))).toEqual([
       expect.objectContaining({ value: 125_000n, script }),
     ]);
-    expect(
-      (await backend.getMempoolTransactions([address])).map(parseTransaction).map((tx) => tx.txid),
-    ).not.toContain(txid);
+    const again = await backend.getMempoolTransactions([address]);
+    // Not returned twice, but still reported as in the mempool.
+    expect(again.fresh.map(parseTransaction).map((tx) => tx.txid)).not.toContain(txid);
+    expect(again.txids.has(txid)).toBe(true);
 
     const [hash] = await btc.sim.mine();
+    // Mined: no longer in the mempool view.
+    expect((await backend.getMempoolTransactions([address])).txids.has(txid)).toBe(false);
     const block = matchBlock(await backend.getRawBlock(hash), new Set([scriptKey(script)]), new Set());
     expect(block.outputs).toEqual([
       expect.objectContaining({ txid, value: 125_000n, signalsRbf: true, spends: payment!.spends }),
