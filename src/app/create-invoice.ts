@@ -118,7 +118,7 @@ export async function createInvoice(services: Services, storeId: string, raw: Cr
           };
         }),
       });
-      await publishInvoiceEvents(tx, { id, storeId }, ['invoice.created']);
+      await publishInvoiceEvents(tx, { id, storeId, notificationUrl: input.notificationUrl }, ['invoice.created']);
       await services.jobs.send(
         'invoice.deadline',
         { invoiceId: id },

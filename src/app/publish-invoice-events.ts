@@ -1,6 +1,7 @@
 import type { Tx } from '../db/client.ts';
 import { publishEvents } from '../events/publish.ts';
 import { topics } from '../events/topics.ts';
+import { enqueueWebhookEvents } from '../webhooks/enqueue-webhook-events.ts';
 
 /** Invoice event types, as webhooks and subscriptions name them. */
 export type InvoiceEventType =
@@ -16,6 +17,17 @@ export type InvoiceEventType =
   | 'invoice.paid_over'
   | 'invoice.marked';
 
+/** The invoice events merchants receive as webhooks (SPEC: Webhooks); the rest are for live views. */
+const WEBHOOK_TYPES: ReadonlySet<InvoiceEventType> = new Set([
+  'invoice.created',
+  'invoice.payment_detected',
+  'invoice.processing',
+  'invoice.settled',
+  'invoice.expired',
+  'invoice.invalid',
+  'invoice.paid_late',
+]);
+
 /**
  * Records invoice events in the caller's transaction: one row for the invoice's own
  * subscribers and one for the store-wide stream. Payloads carry ids and the type; subscribers
@@ -23,11 +35,22 @@ export type InvoiceEventType =
  */
 export async function publishInvoiceEvents(
   tx: Tx,
-  invoice: { id: string; storeId: string },
+  invoice: { id: string; storeId: string; notificationUrl?: string | null },
   types: readonly InvoiceEventType[],
   extra: Record<string, unknown> = {},
 ): Promise<void> {
   if (types.length === 0) return;
+  await enqueueWebhookEvents(
+    tx,
+    types
+      .filter((type) => WEBHOOK_TYPES.has(type))
+      .map((type) => ({
+        storeId: invoice.storeId,
+        type,
+        data: { invoiceId: invoice.id, ...extra },
+        notificationUrl: invoice.notificationUrl,
+      })),
+  );
   await publishEvents(
     tx,
     types.flatMap((type) => {

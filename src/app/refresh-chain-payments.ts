@@ -1,5 +1,7 @@
 import type { Tx } from '../db/client.ts';
 import { publishEvents } from '../events/publish.ts';
+import { postPaymentChanges } from '../ledger/post-payment-changes.ts';
+import { enqueueWebhookEvents } from '../webhooks/enqueue-webhook-events.ts';
 import { topics } from '../events/topics.ts';
 import { applyInvoiceLifecycle } from './apply-invoice-lifecycle.ts';
 import { publishInvoiceEvents } from './publish-invoice-events.ts';
@@ -59,6 +61,7 @@ export async function refreshChainPayments(
     all.set(p.id, earlier ? { ...p, previousStatus: earlier.previousStatus } : p);
   }
 
+  await postPaymentChanges(services, tx, [...all.values()]);
   const invoices = new Map<string, string>();
   for (const p of all.values()) {
     if (p.invoiceId) {
@@ -82,6 +85,12 @@ export async function refreshChainPayments(
       if (p.status === 'CONFIRMED' && p.previousStatus !== 'CONFIRMED') types.push('deposit.confirmed');
       if (p.status === 'REVERSED' && p.previousStatus !== 'REVERSED') types.push('deposit.reversed');
       if (types.length === 0) types.push('deposit.updated');
+      await enqueueWebhookEvents(
+        tx,
+        types
+          .filter((type) => type !== 'deposit.updated')
+          .map((type) => ({ storeId: p.storeId, type, data: { paymentId: p.id, userId: p.userId, status: p.status } })),
+      );
       await publishEvents(
         tx,
         types.flatMap((type) => {

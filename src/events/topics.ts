@@ -13,6 +13,8 @@ export const topics = {
   userDeposits: (userId: string) => `user-deposits:${userId}`,
   /** Every deposit event of a store. */
   storeDeposits: (storeId: string) => `store-deposits:${storeId}`,
+  /** A user's ledger balances changed (ledgerBalanceUpdated). */
+  userBalance: (userId: string) => `user-balance:${userId}`,
   /** Credentials that stopped being valid; every api process drops them from its cache. */
   credentialsRevoked: () => 'credentials-revoked',
 };
