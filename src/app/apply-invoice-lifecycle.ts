@@ -11,10 +11,14 @@ import type { Services } from './services.ts';
  * function, stores the new state with its events, hands back addresses of a closed invoice and
  * schedules the next deadline. Safe to call any number of times.
  */
-export async function applyInvoiceLifecycle(services: Services, tx: Tx, invoiceId: string): Promise<boolean> {
+export async function applyInvoiceLifecycle(
+  services: Services,
+  tx: Tx,
+  invoiceId: string,
+): Promise<{ changed: boolean; status: string; expiresAt: Date } | undefined> {
   const now = services.now();
   const loaded = await lockInvoiceFacts(tx, invoiceId);
-  if (!loaded) return false;
+  if (!loaded) return undefined;
   const { invoice, facts, payments } = loaded;
   const next = nextInvoiceState(facts, payments, now);
   if (next.changed) {
@@ -27,7 +31,10 @@ export async function applyInvoiceLifecycle(services: Services, tx: Tx, invoiceI
   const monitoringOver = now >= invoice.monitoringEndsAt;
   const closed =
     next.status === 'SETTLED' || next.status === 'INVALID' || (next.status === 'EXPIRED' && monitoringOver);
-  if (closed) await releaseInvoiceAddresses(tx, services.chains, invoiceId);
+  if (closed) {
+    const expiredUnpaid = next.status === 'EXPIRED' && payments.every((p) => p.status === 'REVERSED');
+    await releaseInvoiceAddresses(tx, services.chains, invoiceId, expiredUnpaid);
+  }
   // Expired invoices still wait for late payments until the monitoring window ends.
   if (!closed && !monitoringOver && now >= invoice.expiresAt) {
     await services.jobs.send(
@@ -36,5 +43,5 @@ export async function applyInvoiceLifecycle(services: Services, tx: Tx, invoiceI
       { tx, startAfter: invoice.monitoringEndsAt, singletonKey: `${invoiceId}:monitoring` },
     );
   }
-  return next.changed;
+  return { changed: next.changed, status: next.status, expiresAt: invoice.expiresAt };
 }

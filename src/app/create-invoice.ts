@@ -44,6 +44,7 @@ function paymentUri(
  * Creates an invoice with one payment method per accepted asset, each with its own deposit
  * address from the pool and its amount at a rate locked now. Repeating a create with the same
  * orderId and content returns the first invoice; different content is DUPLICATE_ORDER_ID.
+ * Returns the invoice id (callers read what they need of it).
  */
 export async function createInvoice(services: Services, storeId: string, raw: CreateInvoiceInput) {
   const { prisma } = services.db;
@@ -118,7 +119,9 @@ export async function createInvoice(services: Services, storeId: string, raw: Cr
           };
         }),
       });
-      await publishInvoiceEvents(tx, { id, storeId, notificationUrl: input.notificationUrl }, ['invoice.created']);
+      await publishInvoiceEvents(tx, { id, storeId, notificationUrl: input.notificationUrl }, [
+        'invoice.created',
+      ]);
       await services.jobs.send(
         'invoice.deadline',
         { invoiceId: id },
@@ -139,20 +142,20 @@ export async function createInvoice(services: Services, storeId: string, raw: Cr
       services.log.warn({ err: e, walletId }, 'could not queue an address pool refill');
     });
   }
-  return prisma.invoice.findUniqueOrThrow({ where: { id }, include: { paymentMethods: true } });
+  return { id };
 }
 
 async function findByOrderId(services: Services, storeId: string, orderId: string, requestHash: string) {
   const existing = await services.db.prisma.invoice.findUnique({
     where: { storeId_orderId: { storeId, orderId } },
-    include: { paymentMethods: true },
+    select: { id: true, requestHash: true },
   });
   if (!existing) return undefined;
   if (existing.requestHash !== requestHash)
     throw new KassaError('DUPLICATE_ORDER_ID', `orderId ${orderId} was used for a different invoice`, {
       details: { orderId, invoiceId: existing.id },
     });
-  return existing;
+  return { id: existing.id };
 }
 
 /**

@@ -23,8 +23,8 @@ export async function markInvoice(
       data: { status: next.status, exceptionStatus: next.exceptionStatus },
     });
     await publishInvoiceEvents(tx, loaded.invoice, ['invoice.marked', ...next.events]);
-    await releaseInvoiceAddresses(tx, services.chains, invoiceId);
+    await releaseInvoiceAddresses(tx, services.chains, invoiceId, false);
   });
   services.bus.notifyCommitted();
-  return prisma.invoice.findUniqueOrThrow({ where: { id: invoiceId }, include: { paymentMethods: true } });
+  return { id: invoiceId };
 }

@@ -1,8 +1,8 @@
 import type { Tx } from '../db/client.ts';
 import { publishEvents } from '../events/publish.ts';
+import { topics } from '../events/topics.ts';
 import { postPaymentChanges } from '../ledger/post-payment-changes.ts';
 import { enqueueWebhookEvents } from '../webhooks/enqueue-webhook-events.ts';
-import { topics } from '../events/topics.ts';
 import { applyInvoiceLifecycle } from './apply-invoice-lifecycle.ts';
 import { publishInvoiceEvents } from './publish-invoice-events.ts';
 import type { Services } from './services.ts';
@@ -89,7 +89,11 @@ export async function refreshChainPayments(
         tx,
         types
           .filter((type) => type !== 'deposit.updated')
-          .map((type) => ({ storeId: p.storeId, type, data: { paymentId: p.id, userId: p.userId, status: p.status } })),
+          .map((type) => ({
+            storeId: p.storeId,
+            type,
+            data: { paymentId: p.id, userId: p.userId, status: p.status },
+          })),
       );
       await publishEvents(
         tx,

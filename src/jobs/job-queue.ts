@@ -83,13 +83,35 @@ export class JobQueue {
   /** Runs `handler` for each job of `name` in this process. */
   async work<Q extends QueueName>(name: Q, handler: JobHandler<Q>): Promise<void> {
     const policy = QUEUE_POLICIES[name];
+    // Jobs are fetched in batches and settled one by one (a failure retries only its own job);
+    // a full batch means more work is waiting, so the worker fetches again at once instead of
+    // sleeping an interval per job. A delayed job that comes due sends no NOTIFY, so the idle
+    // poll stays short.
     await this.boss.work<QueuePayloads[Q]>(
       name,
-      { localConcurrency: policy.concurrency, pollingIntervalSeconds: 2, notifyPollingIntervalSeconds: 10 },
-      async ([job]) => {
-        const signal = AbortSignal.any([job.signal, this.#stopping.signal]);
-        await handler(job.data, { id: job.id, retryCount: job.retryCount, signal });
+      {
+        batchSize: policy.concurrency,
+        perJobResults: true,
+        burstWhenBatchFull: policy.concurrency > 1,
+        pollingIntervalSeconds: 1,
+        notifyPollingIntervalSeconds: 1,
       },
+      async (jobs) =>
+        Promise.all(
+          jobs.map(async (job) => {
+            const signal = AbortSignal.any([job.signal, this.#stopping.signal]);
+            try {
+              await handler(job.data, { id: job.id, retryCount: job.retryCount, signal });
+              return { id: job.id, status: 'completed' as const };
+            } catch (error) {
+              this.#log.error(
+                { err: (error as Error).message, queue: name, jobId: job.id },
+                'job failed; it will be retried',
+              );
+              return { id: job.id, status: 'failed' as const, output: { message: (error as Error).message } };
+            }
+          }),
+        ),
     );
   }
 

@@ -53,7 +53,9 @@ export const QUEUE_POLICIES: Record<QueueName, QueuePolicy> = {
     retryDelaySeconds: 2,
     retryBackoff: true,
     expireInSeconds: 120,
-    concurrency: 4,
+    concurrency: 16,
+    // One queued and one running job per singleton key (invoice id + purpose).
+    policy: 'stately',
   },
   'wallet.refill-pool': {
     notify: true,
@@ -61,7 +63,8 @@ export const QUEUE_POLICIES: Record<QueueName, QueuePolicy> = {
     retryDelaySeconds: 5,
     retryBackoff: true,
     expireInSeconds: 300,
-    concurrency: 1,
+    concurrency: 2,
+    policy: 'stately',
   },
   'events.prune': {
     notify: false,

@@ -17,4 +17,8 @@ export interface PaymentChange {
  * payments as pending, confirmations as a move from pending to confirmed, reversals as
  * reversing entries.
  */
-export async function postPaymentChanges(_services: Services, _tx: Tx, _changes: readonly PaymentChange[]): Promise<void> {}
+export async function postPaymentChanges(
+  _services: Services,
+  _tx: Tx,
+  _changes: readonly PaymentChange[],
+): Promise<void> {}

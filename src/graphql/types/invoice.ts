@@ -193,18 +193,21 @@ builder.mutationFields((t) => ({
     description: 'Creates an invoice; the same orderId with the same content returns the same invoice.',
     authScopes: { scope: 'invoices:write' },
     args: { input: t.arg({ type: CreateInvoiceInput, required: true }) },
-    resolve: (_query, _root, { input }, ctx) =>
-      createInvoice(ctx.services, keyStoreId(ctx), {
-        ...input,
-        userId: input.userId == null ? null : String(input.userId),
-      }),
+    resolve: async (query, _root, { input }, ctx) => {
+      const userId = input.userId == null ? null : String(input.userId);
+      const { id } = await createInvoice(ctx.services, keyStoreId(ctx), { ...input, userId });
+      // Read back with the selection the client asked for (relations such as storeName included).
+      return ctx.prisma.invoice.findUniqueOrThrow({ ...query, where: { id } });
+    },
   }),
   markInvoice: t.prismaField({
     type: 'Invoice',
     description: 'Sets an invoice SETTLED or INVALID by hand (exception MARKED); marked invoices stay so.',
     authScopes: { scope: 'invoices:write' },
     args: { id: t.arg.id({ required: true }), status: t.arg({ type: MarkStatus, required: true }) },
-    resolve: (_query, _root, { id, status }, ctx) =>
-      markInvoice(ctx.services, keyStoreId(ctx), String(id), status),
+    resolve: async (query, _root, { id, status }, ctx) => {
+      await markInvoice(ctx.services, keyStoreId(ctx), String(id), status);
+      return ctx.prisma.invoice.findUniqueOrThrow({ ...query, where: { id: String(id) } });
+    },
   }),
 }));

@@ -1,0 +1,267 @@
+import type pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  CreateInvoiceDocument,
+  type CreateInvoiceInput,
+  InvoiceDocument,
+  MarkInvoiceDocument,
+} from '../graphql/generated/graphql.ts';
+import { TEST_CHAINS_PATH } from '../support/chains.ts';
+import { createTestDatabase, type TestDatabase } from '../support/database.ts';
+import { client, run } from '../support/graphql-client.ts';
+import { type RunningKassa, startKassa } from '../support/kassa.ts';
+import {
+  Clock,
+  countEvents,
+  deadlineJobStates,
+  makeDeadlineDue,
+  makeStore,
+  scalar,
+  sqlPool,
+  type TestStore,
+  until,
+} from './support.ts';
+
+let db: TestDatabase;
+let kassa: RunningKassa;
+let sql: pg.Pool;
+const clock = new Clock();
+
+const start = () => startKassa(db.url, { KASSA_CHAINS_CONFIG: TEST_CHAINS_PATH }, { now: clock.now });
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  kassa = await start();
+  sql = sqlPool(db.url);
+});
+
+afterAll(async () => {
+  await sql?.end();
+  await kassa?.stop();
+  await db?.drop();
+});
+
+/** The store's client on the Kassa running now (a restart changes the port). */
+const api = (store: TestStore) => client(kassa.graphqlUrl, store.secret);
+
+async function create(store: TestStore, input: CreateInvoiceInput = { price: '10', currency: 'EUR' }) {
+  return (await run(api(store), CreateInvoiceDocument, { input })).createInvoice;
+}
+
+async function statusOf(store: TestStore, id: string) {
+  const { invoice } = await run(api(store), InvoiceDocument, { id });
+  return invoice!;
+}
+
+/** Waits, without any request touching the invoice, until the database shows `status`. */
+function untilStatus(id: string, status: string, timeoutMs = 30_000) {
+  return until(
+    async () =>
+      (await scalar<string>(sql, 'SELECT status::text FROM "Invoice" WHERE id = $1', [id])) === status,
+    `invoice ${id} to become ${status}`,
+    timeoutMs,
+  );
+}
+
+function untilJobsDone(key: string, count: number) {
+  return until(
+    async () => {
+      const states = await deadlineJobStates(sql, key);
+      return states.length === count && states.every((s) => s === 'completed');
+    },
+    `${count} completed deadline jobs for ${key}`,
+    30_000,
+  );
+}
+
+function untilJobIdsDone(ids: Array<string | null>) {
+  expect(ids.every((id) => id !== null)).toBe(true);
+  return until(
+    async () =>
+      (await scalar(
+        sql,
+        `SELECT count(*)::int FROM pgboss.job WHERE id = ANY($1::uuid[]) AND state = 'completed'`,
+        [ids],
+      )) === ids.length,
+    `deadline jobs ${ids.join(', ')} to complete`,
+    30_000,
+  );
+}
+
+async function addressRow(chain: string, address: string) {
+  const { rows } = await sql.query<{ state: string; invoiceId: string | null }>(
+    `SELECT state::text, "invoiceId" FROM "Address" WHERE chain = $1 AND address = $2`,
+    [chain, address],
+  );
+  return rows[0];
+}
+
+const addressOf = (invoice: Awaited<ReturnType<typeof create>>, asset: string) =>
+  invoice.paymentMethods.find((m) => m.asset === asset)!.address;
+
+/** Moves the app clock past the expiry and makes the expiry job due by the database clock. */
+async function passExpiry(invoice: { id: string; expiresAt: string }) {
+  clock.set(new Date(Date.parse(invoice.expiresAt) + 1000));
+  expect(await makeDeadlineDue(sql, invoice.id)).toBe(1);
+}
+
+// Due deadline jobs are found by the worker's poll (a job whose start time comes sends no
+// NOTIFY), so each wait below can take a poll interval or two.
+describe('expiry by the deadline job', { timeout: 90_000 }, () => {
+  let store: TestStore;
+  beforeAll(async () => {
+    clock.set(new Date());
+    store = await makeStore(kassa, db.url, 'Expiry store', 0);
+  });
+
+  it('expires an unpaid invoice at its deadline without any request, exactly once even when the job runs three times', async () => {
+    const invoice = await create(store);
+    expect(await deadlineJobStates(sql, invoice.id)).toEqual(['created']);
+
+    await passExpiry(invoice);
+    // Two more runs of the same deadline, racing the first.
+    const jobs = kassa.app.services!.jobs;
+    const extra = await Promise.all([
+      jobs.send('invoice.deadline', { invoiceId: invoice.id }),
+      jobs.send('invoice.deadline', { invoiceId: invoice.id }),
+    ]);
+    await untilStatus(invoice.id, 'EXPIRED');
+    await untilJobsDone(invoice.id, 1);
+    await untilJobIdsDone(extra);
+    expect(await countEvents(sql, invoice.id, 'invoice.expired')).toBe(1);
+
+    const after = await statusOf(store, invoice.id);
+    expect(after).toMatchObject({ status: 'EXPIRED', exceptionStatus: 'NONE' });
+    // Still watched for late payments: the addresses stay with the invoice until monitoring ends.
+    expect(await addressRow('bitcoin', addressOf(invoice, 'BTC'))).toEqual({
+      state: 'INVOICE',
+      invoiceId: invoice.id,
+    });
+    expect(await deadlineJobStates(sql, `${invoice.id}:monitoring`)).toContain('created');
+
+    // Yet another run later changes nothing.
+    await untilJobIdsDone([await jobs.send('invoice.deadline', { invoiceId: invoice.id })]);
+    expect(await countEvents(sql, invoice.id, 'invoice.expired')).toBe(1);
+  });
+
+  it('leaves an invoice marked SETTLED alone when its deadline comes', async () => {
+    clock.set(new Date());
+    const marked = await create(store);
+    await run(api(store), MarkInvoiceDocument, { id: marked.id, status: 'SETTLED' });
+    await passExpiry(marked);
+    await untilJobsDone(marked.id, 1);
+    expect(await statusOf(store, marked.id)).toMatchObject({ status: 'SETTLED', exceptionStatus: 'MARKED' });
+    expect(await countEvents(sql, marked.id, 'invoice.expired')).toBe(0);
+  });
+
+  it('expires invoices whose deadline passed while Kassa was stopped, once it starts again', async () => {
+    clock.set(new Date());
+    const invoice = await create(store);
+    await kassa.stop();
+    // The deadline passes while nothing runs.
+    await passExpiry(invoice);
+    kassa = await start();
+    await untilStatus(invoice.id, 'EXPIRED');
+    await untilJobsDone(invoice.id, 1);
+    expect(await countEvents(sql, invoice.id, 'invoice.expired')).toBe(1);
+  });
+
+  it('expires an invoice on a new process when the deadline comes after a restart', async () => {
+    clock.set(new Date());
+    const invoice = await create(store);
+    await kassa.stop();
+    kassa = await start();
+    await passExpiry(invoice);
+    await untilStatus(invoice.id, 'EXPIRED');
+    expect(await countEvents(sql, invoice.id, 'invoice.expired')).toBe(1);
+  });
+
+  it('still expires the invoice when its job fires before the app clock reaches the deadline (clock skew)', async () => {
+    clock.set(new Date());
+    const invoice = await create(store);
+    // The database clock says the deadline has come; this process's clock is a little behind.
+    clock.set(new Date(Date.parse(invoice.expiresAt) - 2000));
+    expect(await makeDeadlineDue(sql, invoice.id)).toBe(1);
+    await until(
+      async () => !(await deadlineJobStates(sql, invoice.id)).every((s) => s === 'created' || s === 'active'),
+      'the early deadline run',
+      30_000,
+    );
+    expect((await statusOf(store, invoice.id)).status).toBe('NEW');
+
+    // The deadline comes on this process's clock too; whatever was left pending is now due.
+    clock.set(new Date(Date.parse(invoice.expiresAt) + 1000));
+    await makeDeadlineDue(sql, invoice.id);
+    await untilStatus(invoice.id, 'EXPIRED', 30_000);
+  });
+});
+
+describe('addresses going back to the pool', { timeout: 90_000 }, () => {
+  it('returns the UTXO and EVM addresses of an unpaid expired invoice only when monitoring ends, then hands them out again', async () => {
+    clock.set(new Date());
+    const store = await makeStore(kassa, db.url, 'Gap store', 5);
+    const first = await create(store);
+    const btc = addressOf(first, 'BTC');
+    const eth = addressOf(first, 'ETH');
+
+    await passExpiry(first);
+    await untilStatus(first.id, 'EXPIRED');
+    await untilJobsDone(first.id, 1);
+    expect(await addressRow('bitcoin', btc)).toEqual({ state: 'INVOICE', invoiceId: first.id });
+    expect(await addressRow('ethereum', eth)).toEqual({ state: 'INVOICE', invoiceId: first.id });
+
+    // Within the monitoring window a late payment must still find the invoice: no reuse yet.
+    const second = await create(store);
+    expect(addressOf(second, 'BTC')).not.toBe(btc);
+    expect(addressOf(second, 'ETH')).not.toBe(eth);
+
+    // The monitoring window ends.
+    clock.set(new Date(Date.parse(first.monitoringEndsAt) + 1000));
+    expect(await makeDeadlineDue(sql, `${first.id}:monitoring`)).toBe(1);
+    await until(
+      async () => (await addressRow('bitcoin', btc)).state === 'FREE',
+      'the BTC address to go back to the pool',
+      30_000,
+    );
+    expect(await addressRow('bitcoin', btc)).toEqual({ state: 'FREE', invoiceId: null });
+    expect(await addressRow('ethereum', eth)).toEqual({ state: 'FREE', invoiceId: null });
+    expect((await statusOf(store, first.id)).status).toBe('EXPIRED');
+    expect(await countEvents(sql, first.id, 'invoice.expired')).toBe(1);
+
+    const third = await create(store);
+    expect(addressOf(third, 'BTC')).toBe(btc);
+    expect(addressOf(third, 'ETH')).toBe(eth);
+    expect(await addressRow('bitcoin', btc)).toEqual({ state: 'INVOICE', invoiceId: third.id });
+  });
+
+  it('serves one open invoice per EVM address, and hands it to the next invoice once closed', async () => {
+    clock.set(new Date());
+    const store = await makeStore(kassa, db.url, 'EVM store', 6);
+    const first = await create(store, { price: '5', currency: 'EUR', assets: ['ETH', 'USDT_ETH'] });
+    const eth = addressOf(first, 'ETH');
+    const second = await create(store, { price: '5', currency: 'EUR', assets: ['ETH'] });
+    expect(addressOf(second, 'ETH')).not.toBe(eth);
+
+    await run(api(store), MarkInvoiceDocument, { id: first.id, status: 'INVALID' });
+    expect(await addressRow('ethereum', eth)).toEqual({ state: 'FREE', invoiceId: null });
+
+    const third = await create(store, { price: '5', currency: 'EUR', assets: ['USDT_ETH'] });
+    expect(addressOf(third, 'USDT_ETH')).toBe(eth);
+    // The second invoice is still open and keeps its own address.
+    expect(await addressRow('ethereum', addressOf(second, 'ETH'))).toEqual({
+      state: 'INVOICE',
+      invoiceId: second.id,
+    });
+  });
+
+  it('never hands the UTXO address of an invoice marked SETTLED to another invoice', async () => {
+    clock.set(new Date());
+    const store = await makeStore(kassa, db.url, 'Settled store', 7);
+    const paid = await create(store, { price: '5', currency: 'EUR', assets: ['BTC'] });
+    const btc = addressOf(paid, 'BTC');
+    await run(api(store), MarkInvoiceDocument, { id: paid.id, status: 'SETTLED' });
+    // A fresh address per invoice: only invoices that expired unpaid give theirs back.
+    const next = await create(store, { price: '5', currency: 'EUR', assets: ['BTC'] });
+    expect(addressOf(next, 'BTC')).not.toBe(btc);
+  });
+});
