@@ -27,6 +27,12 @@ describe('loadConfig', () => {
       rateLimitPerMinute: 1200,
       dbPoolSize: 20,
       chainsConfigPath: undefined,
+      webhooks: {
+        allowPrivateAddresses: false,
+        timeoutMs: 10_000,
+        retryForMs: 72 * 3_600_000,
+        disableAfterMs: 72 * 3_600_000,
+      },
     });
   });
 
@@ -52,6 +58,10 @@ describe('loadConfig', () => {
       KASSA_RATE_LIMIT_PER_MINUTE: '60',
       KASSA_DB_POOL_SIZE: '4',
       KASSA_CHAINS_CONFIG: 'config/mainnet.json',
+      KASSA_WEBHOOK_ALLOW_PRIVATE: 'true',
+      KASSA_WEBHOOK_TIMEOUT_SECONDS: '5',
+      KASSA_WEBHOOK_RETRY_HOURS: '24',
+      KASSA_WEBHOOK_DISABLE_AFTER_HOURS: '120',
     });
     expect(config).toEqual({
       role: 'worker',
@@ -67,6 +77,12 @@ describe('loadConfig', () => {
       rateLimitPerMinute: 60,
       dbPoolSize: 4,
       chainsConfigPath: 'config/mainnet.json',
+      webhooks: {
+        allowPrivateAddresses: true,
+        timeoutMs: 5_000,
+        retryForMs: 24 * 3_600_000,
+        disableAfterMs: 120 * 3_600_000,
+      },
     });
   });
 
@@ -95,6 +111,9 @@ describe('loadConfig', () => {
     ['KASSA_GRAPHQL_MAX_TOKENS', '99'],
     ['KASSA_RATE_LIMIT_PER_MINUTE', '0'],
     ['KASSA_DB_POOL_SIZE', '0'],
+    ['KASSA_WEBHOOK_ALLOW_PRIVATE', 'yes'],
+    ['KASSA_WEBHOOK_TIMEOUT_SECONDS', '0'],
+    ['KASSA_WEBHOOK_RETRY_HOURS', '1000'],
   ])('refuses %s=%j with a ConfigError naming the variable', (variable, value) => {
     const error = refusal({ [variable]: value });
     expect(error.variable).toBe(variable);

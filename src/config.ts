@@ -22,6 +22,22 @@ export interface Config {
   dbPoolSize: number;
   /** JSON file listing chains, assets and rate sources; undefined means the local dev chain. */
   chainsConfigPath: string | undefined;
+  webhooks: WebhooksConfig;
+}
+
+export interface WebhooksConfig {
+  /**
+   * Deliver to private, loopback, link-local and other non-public addresses. Off by default so a
+   * store cannot point Kassa at its operator's own network (SSRF); tests and local development
+   * turn it on.
+   */
+  allowPrivateAddresses: boolean;
+  /** How long one attempt may take, connection and answer included. */
+  timeoutMs: number;
+  /** How long a delivery is retried (from its event) before it fails for good. */
+  retryForMs: number;
+  /** How long an endpoint may fail without a single success before it is disabled. */
+  disableAfterMs: number;
 }
 
 /** A configuration problem, reported as one line that names the variable. */
@@ -36,6 +52,8 @@ export class ConfigError extends Error {
 
 type Env = Record<string, string | undefined>;
 
+const HOUR_MS = 3_600_000;
+
 function str(env: Env, name: string, fallback: string): string {
   const value = env[name];
   return value === undefined || value === '' ? fallback : value;
@@ -49,6 +67,15 @@ function int(env: Env, name: string, fallback: number, min: number, max: number)
   if (value < min || value > max)
     throw new ConfigError(name, `must be between ${min} and ${max} (got ${value})`);
   return value;
+}
+
+function bool(env: Env, name: string, fallback: boolean): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = raw.trim().toLowerCase();
+  if (value === 'true' || value === '1') return true;
+  if (value === 'false' || value === '0') return false;
+  throw new ConfigError(name, `must be true or false (got "${raw}")`);
 }
 
 function oneOf<T extends string>(env: Env, name: string, fallback: T, allowed: readonly T[]): T {
@@ -105,5 +132,11 @@ export function loadConfig(env: Env = process.env): Config {
     rateLimitPerMinute: int(env, 'KASSA_RATE_LIMIT_PER_MINUTE', 1200, 1, 10_000_000),
     dbPoolSize: int(env, 'KASSA_DB_POOL_SIZE', 20, 1, 1000),
     chainsConfigPath: env.KASSA_CHAINS_CONFIG || undefined,
+    webhooks: {
+      allowPrivateAddresses: bool(env, 'KASSA_WEBHOOK_ALLOW_PRIVATE', false),
+      timeoutMs: int(env, 'KASSA_WEBHOOK_TIMEOUT_SECONDS', 10, 1, 60) * 1000,
+      retryForMs: int(env, 'KASSA_WEBHOOK_RETRY_HOURS', 72, 1, 720) * HOUR_MS,
+      disableAfterMs: int(env, 'KASSA_WEBHOOK_DISABLE_AFTER_HOURS', 72, 1, 720) * HOUR_MS,
+    },
   };
 }

@@ -41,6 +41,8 @@ export const builder = new SchemaBuilder<{
   plugins: [ScopeAuthPlugin, PrismaPlugin, RelayPlugin],
   defaultFieldNullability: false,
   scopeAuth: {
+    // Check a subscription's credentials when it starts, not only when its first event arrives.
+    authorizeOnSubscribe: true,
     authScopes: (ctx) => ({
       scope: (required: Scope) => ctx.auth.kind === 'apiKey' && grants(ctx.auth.scopes, required),
       apiKey: ctx.auth.kind === 'apiKey',

@@ -3,6 +3,7 @@ import './scalars.ts';
 import './types/api-key.ts';
 import './types/asset.ts';
 import './types/invoice.ts';
+import './types/invoice-subscriptions.ts';
 import './types/rate.ts';
 import './types/store.ts';
 import './types/user.ts';

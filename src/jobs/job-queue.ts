@@ -8,6 +8,8 @@ export interface SendOptions {
   startAfter?: Date;
   /** At most one queued job per key (deadlines, per-chain polls). */
   singletonKey?: string;
+  /** The job's group, for queues with a `groupConcurrency` (webhook deliveries per endpoint). */
+  group?: string;
 }
 
 export type JobHandler<Q extends QueueName> = (
@@ -64,6 +66,7 @@ export class JobQueue {
     return this.boss.send(name, payload as object, {
       startAfter: options.startAfter,
       singletonKey: options.singletonKey,
+      group: options.group === undefined ? undefined : { id: options.group },
       db: tx
         ? { executeSql: async (text, values = []) => ({ rows: await tx.$queryRawUnsafe(text, ...values) }) }
         : undefined,

@@ -15,6 +15,12 @@ export interface QueuePayloads {
    * ever breaks.
    */
   'chain.watch': { chain: string };
+  /**
+   * One attempt of one webhook delivery. `attempt` is the number this job makes (1 = first); a
+   * job whose delivery has moved on (attempt already recorded) does nothing. Grouped per
+   * recipient, so one slow or failing endpoint holds at most `groupConcurrency` workers.
+   */
+  'webhook.deliver': { deliveryId: string; attempt: number };
 }
 
 export type QueueName = keyof QueuePayloads;
@@ -35,6 +41,11 @@ export interface QueuePolicy {
   cron?: string;
   /** pg-boss queue policy; default `standard`. */
   policy?: 'standard' | 'stately' | 'singleton';
+  /**
+   * At most this many active jobs per group (SendOptions.group) across all workers: a group's
+   * backlog then waits for its own slots and never for another group's.
+   */
+  groupConcurrency?: number;
 }
 
 export const QUEUE_POLICIES: Record<QueueName, QueuePolicy> = {
@@ -65,6 +76,17 @@ export const QUEUE_POLICIES: Record<QueueName, QueuePolicy> = {
     expireInSeconds: 300,
     concurrency: 2,
     policy: 'stately',
+  },
+  'webhook.deliver': {
+    notify: true,
+    // Handlers never throw for what a receiver does (they schedule their own retries on the
+    // delivery's clock); these retries are for Kassa's own failures (database, a stop).
+    retryLimit: 1000,
+    retryDelaySeconds: 5,
+    retryBackoff: true,
+    expireInSeconds: 120,
+    concurrency: 32,
+    groupConcurrency: 4,
   },
   'events.prune': {
     notify: false,
