@@ -39,13 +39,15 @@ export function chainWatchHandler(services: Services): JobHandler<'chain.watch'>
       pollers.set(name, poll);
     }
     const { log } = services;
+    // A pass stops between blocks on either signal; waits end at once on a graceful stop.
+    const signal = AbortSignal.any([job.signal, job.stopping]);
     const until = Date.now() + WATCH_SLICE_MS;
     let failures = 0;
     let window = { at: Date.now(), blocks: 0 };
-    while (Date.now() < until && !job.signal.aborted) {
+    while (Date.now() < until && !signal.aborted) {
       let caughtUp = true;
       try {
-        const result = await poll({ maxBlocks: BLOCKS_PER_PASS, signal: job.signal });
+        const result = await poll({ maxBlocks: BLOCKS_PER_PASS, signal });
         if (failures > 0) log.info({ chain: name }, 'chain node answers again');
         failures = 0;
         await reportChainProgress(services.db.prisma, name, result.height, result.tip);
@@ -67,6 +69,7 @@ export function chainWatchHandler(services: Services): JobHandler<'chain.watch'>
           window = { at: Date.now(), blocks: 0 };
         }
       } catch (error) {
+        if (signal.aborted) break; // stopping: the interrupted pass stored nothing half-done
         failures++;
         const retryInMs = Math.min(MAX_BACKOFF_MS, 500 * 2 ** Math.min(failures, 10));
         log.warn(
@@ -76,11 +79,11 @@ export function chainWatchHandler(services: Services): JobHandler<'chain.watch'>
         await reportChainFailure(services.db.prisma, name, (error as Error).message, services.now()).catch(
           () => {},
         );
-        await sleep(retryInMs, job.signal);
+        await sleep(retryInMs, signal);
         continue;
       }
       if (!caughtUp) continue;
-      await sleep(chain.pollIntervalSeconds * 1000, job.signal);
+      await sleep(chain.pollIntervalSeconds * 1000, signal);
     }
     if (!services.jobs.stopping)
       await services.jobs.send('chain.watch', { chain: name }, { singletonKey: name });

@@ -5,6 +5,7 @@ import type { JobHandler } from './job-queue.ts';
 import { pruneEventsHandler } from './prune-events.ts';
 import type { QueueName } from './queues.ts';
 import { walletRefillPoolHandler } from './wallet-refill-pool.ts';
+import { webhookDeliverHandler } from './webhook-deliver.ts';
 
 /** One handler per queue; the mapped type makes a missing handler a type error. */
 export function jobHandlers(services: Services): { [Q in QueueName]: JobHandler<Q> } {
@@ -13,5 +14,6 @@ export function jobHandlers(services: Services): { [Q in QueueName]: JobHandler<
     'events.prune': pruneEventsHandler(services),
     'invoice.deadline': invoiceDeadlineHandler(services),
     'wallet.refill-pool': walletRefillPoolHandler(services),
+    'webhook.deliver': webhookDeliverHandler(services),
   };
 }

@@ -14,7 +14,14 @@ export interface SendOptions {
 
 export type JobHandler<Q extends QueueName> = (
   payload: QueuePayloads[Q],
-  job: { id: string; retryCount: number; signal: AbortSignal },
+  job: {
+    id: string;
+    retryCount: number;
+    /** Aborted when the job itself is cancelled or expires: stop now. */
+    signal: AbortSignal;
+    /** Aborted when this process starts a graceful stop: finish what is in hand, start nothing new. */
+    stopping: AbortSignal;
+  },
 ) => Promise<void>;
 
 interface Logger {
@@ -90,21 +97,37 @@ export class JobQueue {
     // a full batch means more work is waiting, so the worker fetches again at once instead of
     // sleeping an interval per job. A delayed job that comes due sends no NOTIFY, so the idle
     // poll stays short.
+    // A grouped queue (webhook deliveries per endpoint) runs independent one-job workers
+    // instead: a batch settles only when its slowest job ends, so one slow group would hold the
+    // others' jobs active (and their group slots taken) for as long. After a job, a worker
+    // fetches again at once while the cached backlog says more is ready.
+    const fetching =
+      policy.groupConcurrency === undefined
+        ? { batchSize: policy.concurrency, burstWhenBatchFull: policy.concurrency > 1 }
+        : {
+            batchSize: 1,
+            localConcurrency: policy.concurrency,
+            groupConcurrency: policy.groupConcurrency,
+            burstWhenReadyExceeds: 1,
+          };
     await this.boss.work<QueuePayloads[Q]>(
       name,
       {
-        batchSize: policy.concurrency,
+        ...fetching,
         perJobResults: true,
-        burstWhenBatchFull: policy.concurrency > 1,
         pollingIntervalSeconds: 1,
         notifyPollingIntervalSeconds: 1,
       },
       async (jobs) =>
         Promise.all(
           jobs.map(async (job) => {
-            const signal = AbortSignal.any([job.signal, this.#stopping.signal]);
             try {
-              await handler(job.data, { id: job.id, retryCount: job.retryCount, signal });
+              await handler(job.data, {
+                id: job.id,
+                retryCount: job.retryCount,
+                signal: job.signal,
+                stopping: this.#stopping.signal,
+              });
               return { id: job.id, status: 'completed' as const };
             } catch (error) {
               this.#log.error(

@@ -85,7 +85,7 @@ export const QUEUE_POLICIES: Record<QueueName, QueuePolicy> = {
     retryDelaySeconds: 5,
     retryBackoff: true,
     expireInSeconds: 120,
-    concurrency: 32,
+    concurrency: 16,
     groupConcurrency: 4,
   },
   'events.prune': {
