@@ -1,6 +1,7 @@
 import type { Tx } from '../db/client.ts';
 import { lockInvoiceFacts } from '../db/invoice-facts.ts';
 import { nextInvoiceState } from '../domain/invoice-state.ts';
+import { postInvoiceChange } from '../ledger/post-invoice-change.ts';
 import { publishInvoiceEvents } from './publish-invoice-events.ts';
 import { releaseInvoiceAddresses } from './release-invoice-addresses.ts';
 import type { Services } from './services.ts';
@@ -26,7 +27,8 @@ export async function applyInvoiceLifecycle(
       where: { id: invoiceId },
       data: { status: next.status, exceptionStatus: next.exceptionStatus },
     });
-    await publishInvoiceEvents(tx, invoice, next.events);
+    await publishInvoiceEvents(services, tx, invoice, next.events);
+    await postInvoiceChange(services, tx, invoiceId);
   }
   const monitoringOver = now >= invoice.monitoringEndsAt;
   const closed =

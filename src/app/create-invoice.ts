@@ -119,7 +119,7 @@ export async function createInvoice(services: Services, storeId: string, raw: Cr
           };
         }),
       });
-      await publishInvoiceEvents(tx, { id, storeId, notificationUrl: input.notificationUrl }, [
+      await publishInvoiceEvents(services, tx, { id, storeId, notificationUrl: input.notificationUrl }, [
         'invoice.created',
       ]);
       await services.jobs.send(

@@ -1,6 +1,7 @@
 import { lockInvoiceFacts } from '../db/invoice-facts.ts';
 import { NotFoundError } from '../domain/errors.ts';
 import { markInvoice as markTransition } from '../domain/invoice-state.ts';
+import { postInvoiceChange } from '../ledger/post-invoice-change.ts';
 import { publishInvoiceEvents } from './publish-invoice-events.ts';
 import { releaseInvoiceAddresses } from './release-invoice-addresses.ts';
 import type { Services } from './services.ts';
@@ -22,7 +23,8 @@ export async function markInvoice(
       where: { id: invoiceId },
       data: { status: next.status, exceptionStatus: next.exceptionStatus },
     });
-    await publishInvoiceEvents(tx, loaded.invoice, ['invoice.marked', ...next.events]);
+    await publishInvoiceEvents(services, tx, loaded.invoice, ['invoice.marked', ...next.events]);
+    await postInvoiceChange(services, tx, invoiceId);
     await releaseInvoiceAddresses(tx, services.chains, invoiceId, false);
   });
   services.bus.notifyCommitted();

@@ -8,6 +8,7 @@ import { nativeAssetOf, tokenAssetsOf } from './chain-assets.ts';
 import { findForkPoint, loadOrCreateCursor } from './chain-cursor.ts';
 import type { PollResult } from './poll-utxo-chain.ts';
 import { recordBlock } from './record-block.ts';
+import { recordMempool } from './record-mempool.ts';
 import { rollbackChain } from './rollback-chain.ts';
 import type { Services } from './services.ts';
 
@@ -95,5 +96,33 @@ export async function pollEvmChain(
     cursor = { height, hash: block.hash };
     blocks++;
   }
+  if (cursor.height === tip && !options.signal?.aborted)
+    await checkUnminedPayments(services, chain, client, tip);
   return { height: cursor.height, tip, blocks, reorged: false };
+}
+
+/**
+ * Payments a reorg took out of the chain: still known to the node (pending, or mined above our
+ * cursor) or gone. Gone for `reversalDepth` blocks makes them REVERSED (record-mempool.ts).
+ */
+async function checkUnminedPayments(
+  services: Services,
+  chain: EvmChainConfig,
+  client: PublicClient,
+  tip: number,
+) {
+  const unmined = await services.db.prisma.payment.findMany({
+    where: { chain: chain.name, blockHash: null, status: { not: 'REVERSED' } },
+    select: { txid: true },
+  });
+  if (unmined.length === 0) return;
+  const known = new Set<string>();
+  for (const { txid } of unmined) {
+    const found = await client.getTransaction({ hash: txid as `0x${string}` }).catch((error: Error) => {
+      if (error.name === 'TransactionNotFoundError') return undefined;
+      throw error;
+    });
+    if (found) known.add(txid);
+  }
+  await recordMempool(services, chain, [], known, tip);
 }

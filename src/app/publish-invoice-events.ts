@@ -1,7 +1,7 @@
 import type { Tx } from '../db/client.ts';
 import { publishEvents } from '../events/publish.ts';
 import { topics } from '../events/topics.ts';
-import { enqueueWebhookEvents } from '../webhooks/enqueue-webhook-events.ts';
+import { enqueueWebhookEvents, type WebhookOutbox } from '../webhooks/enqueue-webhook-events.ts';
 
 /** Invoice event types, as webhooks and subscriptions name them. */
 export type InvoiceEventType =
@@ -34,6 +34,7 @@ const WEBHOOK_TYPES: ReadonlySet<InvoiceEventType> = new Set([
  * re-read the invoice, so they always see committed, current data.
  */
 export async function publishInvoiceEvents(
+  outbox: WebhookOutbox,
   tx: Tx,
   invoice: { id: string; storeId: string; notificationUrl?: string | null },
   types: readonly InvoiceEventType[],
@@ -41,6 +42,7 @@ export async function publishInvoiceEvents(
 ): Promise<void> {
   if (types.length === 0) return;
   await enqueueWebhookEvents(
+    outbox,
     tx,
     types
       .filter((type) => WEBHOOK_TYPES.has(type))

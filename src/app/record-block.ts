@@ -1,6 +1,6 @@
 import type { ChainConfig } from '../chains/chains-config.ts';
 import type { ObservedBlock } from '../chains/observations.ts';
-import { upsertPayment } from '../db/upsert-payment.ts';
+import { relinkReminedTransfer, upsertPayment } from '../db/upsert-payment.ts';
 import { attributeCredits } from './attribute-credits.ts';
 import { type ChangedPayment, refreshChainPayments } from './refresh-chain-payments.ts';
 import type { Services } from './services.ts';
@@ -37,6 +37,7 @@ export async function recordBlock(
 
       const touched: ChangedPayment[] = [];
       for (const row of rows) {
+        if (chain.family === 'evm' && row.outputIndex >= 0) await relinkReminedTransfer(tx, row);
         const saved = await upsertPayment(tx, row);
         if (saved.inserted) touched.push({ ...saved, previousStatus: null, confirmations: 0 });
       }

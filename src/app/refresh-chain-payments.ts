@@ -70,7 +70,9 @@ export async function refreshChainPayments(
       if (p.previousStatus === null) types.push('invoice.payment_detected');
       if (p.status === 'CONFIRMED' && p.previousStatus !== 'CONFIRMED')
         types.push('invoice.payment_confirmed');
-      await publishInvoiceEvents(tx, { id: p.invoiceId, storeId: p.storeId }, types, { paymentId: p.id });
+      await publishInvoiceEvents(services, tx, { id: p.invoiceId, storeId: p.storeId }, types, {
+        paymentId: p.id,
+      });
       if (types.length === 0)
         await publishEvents(tx, [
           {
@@ -86,6 +88,7 @@ export async function refreshChainPayments(
       if (p.status === 'REVERSED' && p.previousStatus !== 'REVERSED') types.push('deposit.reversed');
       if (types.length === 0) types.push('deposit.updated');
       await enqueueWebhookEvents(
+        services,
         tx,
         types
           .filter((type) => type !== 'deposit.updated')

@@ -53,3 +53,21 @@ export async function upsertPayment(tx: Tx, p: PaymentRow): Promise<UpsertedPaym
     RETURNING id, (xmax = 0) AS inserted, "invoiceId", "userId", "storeId", status`;
   return rows[0];
 }
+
+/**
+ * An ERC-20 transfer that a reorg dropped and the new branch mined again keeps its txid but may
+ * get another log index (its position in the new block). Before recording it, the orphaned row
+ * of the same transfer (same txid, asset, address and amount, no block) takes the new index, so
+ * the upsert finds it: one payment, not two.
+ */
+export async function relinkReminedTransfer(tx: Tx, p: PaymentRow): Promise<void> {
+  await tx.$executeRaw`
+    UPDATE "Payment" SET "outputIndex" = ${p.outputIndex}, "updatedAt" = now()
+    WHERE id = (
+      SELECT id FROM "Payment"
+      WHERE chain = ${p.chain} AND txid = ${p.txid} AND asset = ${p.asset} AND address = ${p.address}
+        AND amount = ${p.amount.toString()}::numeric AND "blockHash" IS NULL AND "outputIndex" <> ${p.outputIndex}
+      ORDER BY "seenAt" LIMIT 1)
+    AND NOT EXISTS (
+      SELECT 1 FROM "Payment" WHERE chain = ${p.chain} AND txid = ${p.txid} AND "outputIndex" = ${p.outputIndex})`;
+}

@@ -9,15 +9,22 @@ export interface WatchedAddress {
 
 /**
  * Every address a chain watcher must see payments to: held by an invoice, a user's permanent
- * deposit address, or one that received a payment before (still watched: late payments and
- * reorgs). Free pool addresses were never handed out, so nothing can be paid to them knowingly.
+ * deposit address, one that received a payment before (late payments), and any address with a
+ * payment not final yet — after a reorg its transaction must be found again when re-mined, even
+ * if the address has since gone back to the pool (EVM). Never-used pool addresses are not
+ * watched: nothing can knowingly be paid to them.
  */
 export async function loadWatchedAddresses(prisma: PrismaClient, chain: string): Promise<WatchedAddress[]> {
-  const rows = await prisma.address.findMany({
-    where: { chain, state: { in: ['INVOICE', 'DEPOSIT', 'USED'] } },
-    select: { address: true, script: true, state: true },
-  });
-  return rows.map((r) => ({ address: r.address, script: r.script, open: r.state !== 'USED' }));
+  const rows = await prisma.$queryRaw<Array<{ address: string; script: Uint8Array | null; state: string }>>`
+    SELECT a.address, a.script, a.state FROM "Address" a
+    WHERE a.chain = ${chain}
+      AND (a.state IN ('INVOICE', 'DEPOSIT', 'USED')
+           OR EXISTS (SELECT 1 FROM "Payment" p WHERE p.chain = a.chain AND p.address = a.address AND p.status = 'PENDING'))`;
+  return rows.map((r) => ({
+    address: r.address,
+    script: r.script,
+    open: r.state === 'INVOICE' || r.state === 'DEPOSIT',
+  }));
 }
 
 /** Outpoints spent by payments that are not final yet, with the payment's txid. */
