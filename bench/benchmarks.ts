@@ -7,6 +7,8 @@ import { matchBlockBench } from './match-block.ts';
 import { realtimeLatencyBench } from './realtime-latency.ts';
 import { realtimeSubscribersBench } from './realtime-subscribers.ts';
 import type { Benchmark } from './types.ts';
+import { watcherCatchupBench } from './watcher-catchup.ts';
+import { watcherLatencyBench } from './watcher-latency.ts';
 import { webhookDeliveryBench } from './webhook-delivery.ts';
 
 /** Every benchmark `npm run bench` knows, in the order it runs them. Add new ones here. */
@@ -20,4 +22,6 @@ export const benchmarks: Benchmark[] = [
   ledgerBalanceReadBench,
   ledgerPostingBench,
   ledgerCsvExportBench,
+  watcherCatchupBench,
+  watcherLatencyBench,
 ];

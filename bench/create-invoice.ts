@@ -13,6 +13,7 @@ import {
 } from './support/invoice-baseline.ts';
 import { type JsonPoster, jsonPoster } from './support/json-poster.ts';
 import type { LoadResult } from './support/load.ts';
+import { describeLoad, type MachineLoad, machineLoad } from './support/machine-load.ts';
 import { type BackendCpuSnapshot, backendCpu } from './support/postgres-cpu.ts';
 import { allOf, ratioAtLeast, secondaryAtMost } from './support/targets.ts';
 import { testWallets } from './support/test-wallets.ts';
@@ -70,6 +71,8 @@ interface Round extends LoadResult {
   invoicesCreated?: number;
   poolEmptyWarnings?: number;
   addressesRefilled?: number;
+  /** The whole machine over the measured window (this benchmark's own processes included). */
+  machine?: MachineLoad;
 }
 
 const script = (file: string) => new URL(`./support/servers/${file}`, import.meta.url).pathname;
@@ -164,6 +167,7 @@ async function run(ctx: BenchContext) {
       const logBefore = serverLog.counts();
       let pgCpu: Promise<BackendCpuSnapshot> | undefined;
       let serverCpuAtStart = Number.NaN;
+      let machine: (() => MachineLoad) | undefined;
       const operation =
         side === 'baseline'
           ? baselineInvoiceWriter(baselinePool, template, `baseline-${runTag}-${i}-`)
@@ -178,6 +182,7 @@ async function run(ctx: BenchContext) {
         onPhase: (phase) => {
           if (phase === 'measuring') {
             serverCpuAtStart = server!.cpuSeconds();
+            machine = machineLoad();
             pgCpu = cpu.snapshot((name) =>
               side === 'baseline' ? name === BASELINE_APPLICATION : !name.startsWith('kassa-bench-'),
             );
@@ -196,6 +201,7 @@ async function run(ctx: BenchContext) {
         ...result,
         side,
         postgresCpuPerRequestUs: (postgresSeconds / result.requests) * 1e6,
+        machine: machine?.(),
       };
       if (side === 'kassa') {
         const serverSeconds = server.cpuSeconds() - serverCpuAtStart;
@@ -212,7 +218,7 @@ async function run(ctx: BenchContext) {
           (side === 'kassa'
             ? `server CPU ${pct(round.serverCpu!)} (${Math.round(round.serverCpuPerRequestUs!)} µs/invoice), `
             : '') +
-          `Postgres CPU ${Math.round(round.postgresCpuPerRequestUs)} µs/invoice, load generator CPU ${pct(result.clientCpu)}`,
+          `Postgres CPU ${Math.round(round.postgresCpuPerRequestUs)} µs/invoice, load generator CPU ${pct(result.clientCpu)}; ${round.machine ? describeLoad(round.machine) : ''}`,
       );
       if (side === 'kassa') {
         ctx.log(
@@ -228,6 +234,12 @@ async function run(ctx: BenchContext) {
     for (const r of [kassa, baseline]) {
       if (r.clientCpu > 0.9)
         ctx.log(`warning: the load generator used ${pct(r.clientCpu)} of a core on ${r.side}`);
+      // This benchmark alone keeps about two cores' worth of processes runnable (server, Postgres
+      // backends, load generator); far more means other work competed for the cores.
+      if (r.machine && r.machine.loadAverage1m > 1.5 * r.machine.cores)
+        ctx.log(
+          `warning: ${r.side}'s best round ran on a crowded machine (${describeLoad(r.machine)}); its figures are not the code's alone`,
+        );
     }
     const pool = await poolState(admin);
     const totals = serverLog.counts();

@@ -1,6 +1,7 @@
 /**
- * Compiles test/support/contracts/TestToken.sol and writes TestToken.json (abi + bytecode) next
- * to it, so tests deploy the token without compiling. Run after editing the source:
+ * Compiles src/dev-chain/contracts/TestToken.sol and writes TestToken.json (abi + bytecode) next
+ * to it, so the dev chain and the tests deploy the token without compiling (solc is a dev
+ * dependency). Run after editing the source:
  *   node scripts/build-test-token.ts
  * A test recompiles and compares, so a stale artifact fails CI.
  */

@@ -14,6 +14,8 @@ import type { Config } from './config.ts';
 import { connectDatabase } from './db/client.ts';
 import { startEmbeddedPostgres } from './db/embedded-postgres.ts';
 import { applyMigrations } from './db/migrate.ts';
+import { type PreparedDevChain, prepareDevChain } from './dev-chain/prepare-dev-chain.ts';
+import { type DevChain, startDevChain } from './dev-chain/start-dev-chain.ts';
 import { EventBus } from './events/event-bus.ts';
 import { createMetrics } from './http/metrics.ts';
 import { createHttpServer } from './http/server.ts';
@@ -41,6 +43,11 @@ export interface BuildOptions {
   chains?: ChainsConfig;
   /** The clock every use case reads (tests move it; production uses the system clock). */
   now?: () => Date;
+  /**
+   * With no chains configured, role `all` starts the local development chain (anvil, a test
+   * token, a development store). Default true; false runs with no chains at all.
+   */
+  devChain?: boolean;
 }
 
 export function buildApp(config: Config, options: BuildOptions = {}): App {
@@ -56,15 +63,30 @@ export function buildApp(config: Config, options: BuildOptions = {}): App {
 
   async function start() {
     // Chains and rates are validated before anything starts: a bad file fails fast.
+    const configured =
+      options.chains ?? (config.chainsConfigPath ? loadChainsConfig(config.chainsConfigPath) : undefined);
+    // The dev chain is a single-process convenience: separate api and worker processes would
+    // each start a chain of their own.
+    let devChain: DevChain | undefined;
+    if (!configured && config.role === 'all' && options.devChain !== false) {
+      devChain = await startDevChain({
+        dataDir: config.dataDir,
+        log: (line) => log.debug({ anvil: line }, 'dev chain'),
+      });
+      stops.push(devChain.stop);
+    } else if (!configured && config.role !== 'all') {
+      log.warn(
+        'KASSA_CHAINS_CONFIG is not set: this process watches no chains (the dev chain runs only in role all)',
+      );
+    }
     const chains =
-      options.chains ??
-      (config.chainsConfigPath
-        ? loadChainsConfig(config.chainsConfigPath)
-        : parseChainsConfig({
-            chains: {},
-            assets: {},
-            rates: { providers: [{ kind: 'fixed', rates: {} }] },
-          }));
+      configured ??
+      devChain?.chains ??
+      parseChainsConfig({
+        chains: {},
+        assets: {},
+        rates: { providers: [{ kind: 'fixed', rates: {} }] },
+      });
     let rates: ReturnType<typeof buildRateService>;
     try {
       rates = buildRateService(chains.rates);
@@ -97,6 +119,13 @@ export function buildApp(config: Config, options: BuildOptions = {}): App {
 
     await jobs.start({ schedule: runsWorker });
     stops.push(() => jobs.stop());
+
+    // Before the first-store check below: on a new installation the dev store is the first store.
+    let dev: PreparedDevChain | undefined;
+    if (devChain) {
+      dev = await prepareDevChain(running(), devChain);
+      stops.push(dev.stop);
+    }
 
     let listening: { url?: string; port?: number } = {};
     if (runsApi) {
@@ -138,6 +167,7 @@ export function buildApp(config: Config, options: BuildOptions = {}): App {
         'worker is taking jobs',
       );
     }
+    dev?.announce();
     return listening;
   }
 

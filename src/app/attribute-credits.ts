@@ -74,7 +74,9 @@ export async function attributeCredits(
       }),
       signalsRbf: credit.signalsRbf,
       spends: credit.spends,
-      seenAt: seen.at,
+      // When the chain had it, not when Kassa noticed: a watcher that was down must not turn an
+      // in-time payment into a late one. (A block's timestamp can lag by up to about an hour.)
+      seenAt: seen.blockTime && seen.blockTime < seen.at ? seen.blockTime : seen.at,
       blockHash: seen.blockHash,
       blockHeight: seen.blockHeight,
     });

@@ -3,6 +3,7 @@ import { postWebhook, type WebhookAnswer } from '../webhooks/post-webhook.ts';
 import type { Lookup } from '../webhooks/resolve-target.ts';
 import { signatureHeader } from '../webhooks/signature.ts';
 import { parseWebhookUrl, redactUrl } from '../webhooks/webhook-url.ts';
+import { loadWebhookDelivery } from './load-webhook-delivery.ts';
 import { recordWebhookAttempt } from './record-webhook-attempt.ts';
 import type { Services } from './services.ts';
 
@@ -14,22 +15,18 @@ export class DeliveryInterruptedError extends Error {
 /**
  * Makes attempt `attempt` of a delivery: POSTs the event's stored body, signed with the
  * endpoint's active secrets, then records the attempt and its consequence (delivered, retry
- * scheduled, failed) in one transaction. A job for an attempt that is already recorded, or for a
- * delivery that is no longer pending, does nothing, so duplicate or replayed jobs are harmless.
+ * scheduled, failed). A job for an attempt that is already recorded, or for a delivery that is
+ * no longer pending, does nothing, so duplicate or replayed jobs are harmless.
  */
 export async function deliverWebhook(
   services: Services,
   job: { deliveryId: string; attempt: number },
   options: { signal?: AbortSignal; lookup?: Lookup } = {},
 ): Promise<void> {
-  const delivery = await services.db.prisma.webhookDelivery.findUnique({
-    where: { id: job.deliveryId },
-    include: { event: true, endpoint: true },
-  });
+  const delivery = await loadWebhookDelivery(services.db.prisma, job.deliveryId);
   if (delivery?.status !== 'PENDING' || delivery.attemptCount !== job.attempt - 1) return;
-  const { endpoint, event } = delivery;
   const now = services.now();
-  const target = endpoint?.url ?? delivery.url ?? '';
+  const target = delivery.endpointUrl ?? delivery.url ?? '';
   const record = (answer: WebhookAnswer, url: string, judgesEndpoint = true) =>
     recordWebhookAttempt(services, delivery, {
       number: job.attempt,
@@ -39,8 +36,8 @@ export async function deliverWebhook(
       judgesEndpoint,
     });
 
-  if (endpoint && (endpoint.deletedAt || (endpoint.disabledAt && !delivery.redeliveryOfId))) {
-    const why = endpoint.deletedAt ? 'the endpoint was deleted' : 'the endpoint is disabled';
+  if (delivery.endpointId && (delivery.deletedAt || (delivery.disabledAt && !delivery.redeliveryOfId))) {
+    const why = delivery.deletedAt ? 'the endpoint was deleted' : 'the endpoint is disabled';
     return record({ error: `not sent: ${why}`, refused: true, durationMs: 0 }, target, false);
   }
   let url: URL;
@@ -52,19 +49,20 @@ export async function deliverWebhook(
   }
 
   const headers: Record<string, string> = {
-    'kassa-event-id': event.id,
-    'kassa-event-type': event.type,
+    'kassa-event-id': delivery.eventId,
+    'kassa-event-type': delivery.eventType,
     'kassa-delivery-id': delivery.id,
   };
-  if (endpoint) {
-    const secrets = [endpoint.secret];
-    if (endpoint.previousSecret && endpoint.previousSecretExpiresAt && endpoint.previousSecretExpiresAt > now)
-      secrets.push(endpoint.previousSecret);
-    headers['kassa-signature'] = signatureHeader(secrets, Math.floor(now.getTime() / 1000), event.body);
+  if (delivery.endpointId && delivery.secret) {
+    const secrets = [delivery.secret];
+    const { previousSecret, previousSecretExpiresAt } = delivery;
+    if (previousSecret && previousSecretExpiresAt && previousSecretExpiresAt > now)
+      secrets.push(previousSecret);
+    headers['kassa-signature'] = signatureHeader(secrets, Math.floor(now.getTime() / 1000), delivery.body);
   }
   const answer = await postWebhook({
     url,
-    body: event.body,
+    body: delivery.body,
     headers,
     timeoutMs: services.config.webhooks.timeoutMs,
     allowPrivate: services.config.webhooks.allowPrivateAddresses,

@@ -81,6 +81,8 @@ export async function pollUtxoChain(
       height,
       hash: matched.hash,
       prevHash: matched.prevHash,
+      // The header's timestamp (bytes 68-71, little-endian seconds).
+      time: new Date(new DataView(raw.buffer, raw.byteOffset, raw.byteLength).getUint32(68, true) * 1000),
       credits,
       conflicts: matched.conflicts,
     });
@@ -100,6 +102,15 @@ export async function pollUtxoChain(
     ]);
     // Backends return only transactions they have not returned before, and every txid in view.
     const mempool = await backend.getMempoolTransactions([...lookAt], options.signal);
+    // Match against the watch set as it is NOW: an address handed out while the mempool was
+    // being read was created before anyone could pay it, so its payment is matched here rather
+    // than skipped (the backend will not return that transaction again).
+    for (const w of await loadWatchedAddresses(prisma, chain.name)) {
+      if (w.script && !addressOf.has(scriptKey(w.script))) {
+        addressOf.set(scriptKey(w.script), w.address);
+        scripts.add(scriptKey(w.script));
+      }
+    }
     const known = new Set(mempool.txids);
     const credits: ObservedCredit[] = [];
     for (const raw of mempool.fresh) {

@@ -40,12 +40,18 @@ export async function recordBlock(
         if (chain.family === 'evm' && row.outputIndex >= 0) await relinkReminedTransfer(tx, row);
         const saved = await upsertPayment(tx, row);
         if (saved.inserted) touched.push({ ...saved, previousStatus: null, confirmations: 0 });
+        // Mined after all (it had been given up as replaced): the ledger and the invoice must hear.
+        else if (saved.previousStatus !== saved.status) touched.push({ ...saved, confirmations: 0 });
       }
       for (const conflict of block.conflicts) {
         const reversed = await tx.$queryRaw<ChangedPayment[]>`
-          UPDATE "Payment" SET status = 'REVERSED', "replacedByTxid" = ${conflict.txid}, "updatedAt" = now()
-          WHERE chain = ${chain.name} AND ${conflict.outpoint} = ANY(spends) AND txid <> ${conflict.txid} AND status <> 'REVERSED'
-          RETURNING id, "invoiceId", "userId", "storeId", status, 'PENDING'::"PaymentStatus" AS "previousStatus", confirmations`;
+          WITH old AS (
+            SELECT id, status FROM "Payment"
+            WHERE chain = ${chain.name} AND ${conflict.outpoint} = ANY(spends) AND txid <> ${conflict.txid}
+              AND status <> 'REVERSED' FOR UPDATE)
+          UPDATE "Payment" p SET status = 'REVERSED', "replacedByTxid" = ${conflict.txid}, "updatedAt" = now()
+          FROM old WHERE p.id = old.id
+          RETURNING p.id, p."invoiceId", p."userId", p."storeId", p.status, old.status AS "previousStatus", p.confirmations`;
         touched.push(...reversed);
       }
       await refreshChainPayments(services, tx, chain.name, block.height, touched);

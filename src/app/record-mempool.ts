@@ -34,10 +34,13 @@ export async function recordMempool(
         // An unmined payment spending the same inputs was replaced by this one (RBF, or a
         // double-spend that happens to pay us too).
         const replaced = await tx.$queryRaw<ChangedPayment[]>`
-          UPDATE "Payment" SET status = 'REVERSED', "replacedByTxid" = ${row.txid}, "updatedAt" = now()
-          WHERE chain = ${chain.name} AND txid <> ${row.txid} AND "blockHash" IS NULL AND status <> 'REVERSED'
-            AND spends && ${row.spends}::text[]
-          RETURNING id, "invoiceId", "userId", "storeId", status, 'PENDING'::"PaymentStatus" AS "previousStatus", confirmations`;
+          WITH old AS (
+            SELECT id, status FROM "Payment"
+            WHERE chain = ${chain.name} AND txid <> ${row.txid} AND "blockHash" IS NULL AND status <> 'REVERSED'
+              AND spends && ${row.spends}::text[] FOR UPDATE)
+          UPDATE "Payment" p SET status = 'REVERSED', "replacedByTxid" = ${row.txid}, "updatedAt" = now()
+          FROM old WHERE p.id = old.id
+          RETURNING p.id, p."invoiceId", p."userId", p."storeId", p.status, old.status AS "previousStatus", p.confirmations`;
         touched.push(...replaced);
       }
       const unmined = await tx.payment.findMany({

@@ -40,16 +40,16 @@ export async function recordWebhookAttempt(
     verdict === 'retry'
       ? nextAttemptAt(attempt.number, now, delivery.createdAt, services.config.webhooks.retryForMs)
       : undefined;
-  const outcome = verdict === 'success' ? 'SUCCEEDED' : next ? 'RETRYING' : 'FAILED';
+  if (verdict === 'success') return recordSuccess(services, delivery, attempt, now);
+  const outcome = next ? 'RETRYING' : 'FAILED';
   await services.db.prisma.$transaction(async (tx) => {
     const moved = await tx.webhookDelivery.updateMany({
       where: { id: delivery.id, status: 'PENDING', attemptCount: attempt.number - 1 },
       data: {
         attemptCount: attempt.number,
         lastAttemptAt: attempt.startedAt,
-        status: outcome === 'SUCCEEDED' ? 'DELIVERED' : outcome === 'FAILED' ? 'FAILED' : 'PENDING',
+        status: outcome === 'FAILED' ? 'FAILED' : 'PENDING',
         nextAttemptAt: next ?? null,
-        deliveredAt: outcome === 'SUCCEEDED' ? now : null,
       },
     });
     if (moved.count === 0) return;
@@ -68,14 +68,7 @@ export async function recordWebhookAttempt(
       },
     });
     if (delivery.endpointId && attempt.judgesEndpoint)
-      await updateEndpointHealth(
-        services,
-        tx,
-        delivery.endpointId,
-        outcome === 'SUCCEEDED',
-        attempt.startedAt,
-        answer,
-      );
+      await recordEndpointFailure(services, tx, delivery.endpointId, attempt.startedAt, answer);
     if (next) {
       await services.jobs.send(
         'webhook.deliver',
@@ -87,24 +80,44 @@ export async function recordWebhookAttempt(
 }
 
 /**
+ * The common case in one statement (one round trip, atomic): the delivery is DELIVERED, the
+ * attempt logged, and the endpoint's failure streak, if any, cleared.
+ */
+async function recordSuccess(services: Services, delivery: DeliveryRef, attempt: AttemptFacts, now: Date) {
+  const { answer } = attempt;
+  const clearStreak = delivery.endpointId !== null && attempt.judgesEndpoint;
+  await services.db.prisma.$queryRaw`
+    WITH moved AS (
+      UPDATE "WebhookDelivery"
+      SET "attemptCount" = ${attempt.number}, "lastAttemptAt" = ${attempt.startedAt}::timestamptz,
+          status = 'DELIVERED', "nextAttemptAt" = NULL, "deliveredAt" = ${now}::timestamptz
+      WHERE id = ${delivery.id}::uuid AND status = 'PENDING' AND "attemptCount" = ${attempt.number - 1}
+      RETURNING id),
+    logged AS (
+      INSERT INTO "WebhookAttempt"
+        (id, "deliveryId", number, url, "startedAt", "durationMs", "responseStatus", "responseExcerpt", error, outcome)
+      SELECT ${randomUUID()}::uuid, id, ${attempt.number}, ${attempt.url}, ${attempt.startedAt}::timestamptz,
+             ${answer.durationMs}, ${answer.status ?? null}::int, ${answer.excerpt ?? null}::text,
+             ${answer.error ?? null}::text, 'SUCCEEDED'::"WebhookAttemptOutcome"
+      FROM moved),
+    healthy AS (
+      UPDATE "WebhookEndpoint" SET "failingSince" = NULL
+      WHERE ${clearStreak} AND id = ${delivery.endpointId}::uuid AND "failingSince" IS NOT NULL
+        AND EXISTS (SELECT 1 FROM moved))
+    SELECT count(*)::int AS n FROM moved`;
+}
+
+/**
  * An endpoint that has not answered one attempt successfully for `disableAfterMs` is disabled,
  * with the reason on the endpoint; one success clears the failure streak.
  */
-async function updateEndpointHealth(
+async function recordEndpointFailure(
   services: Services,
   tx: Tx,
   endpointId: string,
-  succeeded: boolean,
   at: Date,
   answer: WebhookAnswer,
 ): Promise<void> {
-  if (succeeded) {
-    await tx.webhookEndpoint.updateMany({
-      where: { id: endpointId, failingSince: { not: null } },
-      data: { failingSince: null },
-    });
-    return;
-  }
   const [row] = await tx.$queryRaw<Array<{ failingSince: Date; disabledAt: Date | null }>>`
     UPDATE "WebhookEndpoint" SET "failingSince" = COALESCE("failingSince", ${at}::timestamptz)
     WHERE id = ${endpointId}::uuid

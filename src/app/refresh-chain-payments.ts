@@ -17,8 +17,12 @@ interface ChangedPayment {
   confirmations: number;
 }
 
-/** How far below the tip confirmations are still counted: deep enough for any policy. */
-const COUNT_DEPTH = 1000;
+/**
+ * How far below the tip stored confirmations are kept current (deeper ones are computed from the
+ * chain cursor when read). One UPDATE covers them; events and lifecycle runs follow only for
+ * payments whose status changed or that are still confirming.
+ */
+const COUNT_DEPTH = 100;
 
 /**
  * After the chain moved (a block, a reorg, a mempool change): recounts confirmations against
@@ -32,8 +36,14 @@ export async function refreshChainPayments(
   chain: string,
   tipHeight: number,
   touched: ChangedPayment[] = [],
+  options: { recount: boolean } = { recount: true },
 ): Promise<void> {
-  const counted = await tx.$queryRaw<ChangedPayment[]>`
+  // After a rollback the cursor sits at the fork point, below the node's tip: counting against it
+  // would make payments deeper than the reorg dip below their requirement and flap back to
+  // PENDING. They are recounted as the new branch is recorded.
+  const counted = !options.recount
+    ? []
+    : await tx.$queryRaw<ChangedPayment[]>`
     WITH old AS (
       SELECT id, status, confirmations FROM "Payment"
       WHERE chain = ${chain} AND status <> 'REVERSED'
@@ -61,11 +71,15 @@ export async function refreshChainPayments(
     all.set(p.id, earlier ? { ...p, previousStatus: earlier.previousStatus } : p);
   }
 
-  await postPaymentChanges(services, tx, [...all.values()]);
+  // A confirmed payment that only got deeper changes nothing anyone acts on: no events, no
+  // postings, no lifecycle run (those cost round trips per payment on every block).
+  const changes = [...all.values()].filter((p) => p.previousStatus !== p.status || p.status === 'PENDING');
+  await postPaymentChanges(services, tx, changes);
   const invoices = new Map<string, string>();
-  for (const p of all.values()) {
+  for (const p of changes) {
     if (p.invoiceId) {
-      invoices.set(p.invoiceId, p.storeId);
+      // The lifecycle only depends on which payments exist and their status, not on their depth.
+      if (p.previousStatus !== p.status) invoices.set(p.invoiceId, p.storeId);
       const types: Array<'invoice.payment_detected' | 'invoice.payment_confirmed'> = [];
       if (p.previousStatus === null) types.push('invoice.payment_detected');
       if (p.status === 'CONFIRMED' && p.previousStatus !== 'CONFIRMED')

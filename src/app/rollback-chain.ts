@@ -27,7 +27,7 @@ export async function rollbackChain(
           status = CASE WHEN p.status = 'REVERSED' THEN p.status ELSE 'PENDING'::"PaymentStatus" END, "updatedAt" = now()
         FROM old WHERE p.id = old.id
         RETURNING p.id, p."invoiceId", p."userId", p."storeId", p.status, old.status AS "previousStatus", p.confirmations`;
-      await refreshChainPayments(services, tx, chain, fork.height, unmined);
+      await refreshChainPayments(services, tx, chain, fork.height, unmined, { recount: false });
       return true;
     },
     { timeout: 30_000 },

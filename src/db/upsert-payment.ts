@@ -23,6 +23,8 @@ export interface UpsertedPayment {
   id: string;
   /** True when this call created the row: the payment is new to Kassa. */
   inserted: boolean;
+  /** The status before this call (null when inserted): a block can revive a REVERSED payment. */
+  previousStatus: 'PENDING' | 'CONFIRMED' | 'REVERSED' | null;
   invoiceId: string | null;
   userId: string | null;
   storeId: string;
@@ -37,6 +39,8 @@ export interface UpsertedPayment {
  */
 export async function upsertPayment(tx: Tx, p: PaymentRow): Promise<UpsertedPayment> {
   const rows = await tx.$queryRaw<UpsertedPayment[]>`
+    WITH prev AS (
+      SELECT status FROM "Payment" WHERE chain = ${p.chain} AND txid = ${p.txid} AND "outputIndex" = ${p.outputIndex})
     INSERT INTO "Payment" (id, "storeId", chain, txid, "outputIndex", asset, address, amount, "invoiceId", "userId",
       status, confirmations, "requiredConfirmations", "blockHash", "blockHeight", "signalsRbf", spends, "seenAt", "updatedAt")
     VALUES (${p.id}::uuid, ${p.storeId}::uuid, ${p.chain}, ${p.txid}, ${p.outputIndex}, ${p.asset}, ${p.address},
@@ -50,7 +54,8 @@ export async function upsertPayment(tx: Tx, p: PaymentRow): Promise<UpsertedPaym
                     THEN 'PENDING'::"PaymentStatus" ELSE "Payment".status END,
       "replacedByTxid" = CASE WHEN EXCLUDED."blockHash" IS NOT NULL THEN NULL ELSE "Payment"."replacedByTxid" END,
       "updatedAt" = now()
-    RETURNING id, (xmax = 0) AS inserted, "invoiceId", "userId", "storeId", status`;
+    RETURNING id, (xmax = 0) AS inserted, "invoiceId", "userId", "storeId", status,
+      (SELECT status FROM prev) AS "previousStatus"`;
   return rows[0];
 }
 

@@ -27,10 +27,13 @@ export async function loadWatchedAddresses(prisma: PrismaClient, chain: string):
   }));
 }
 
-/** Outpoints spent by payments that are not final yet, with the payment's txid. */
+/**
+ * Outpoints spent by payments a block could still double-spend: every unmined payment, also one
+ * CONFIRMED at zero confirmations (a small non-RBF payment), with the payment's txid.
+ */
 export async function loadPendingSpends(prisma: PrismaClient, chain: string): Promise<Map<string, string>> {
   const rows = await prisma.payment.findMany({
-    where: { chain, status: 'PENDING' },
+    where: { chain, blockHash: null, status: { not: 'REVERSED' } },
     select: { txid: true, spends: true },
   });
   const spends = new Map<string, string>();

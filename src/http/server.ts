@@ -2,10 +2,12 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import type { Authenticator } from '../app/authenticate.ts';
 import type { Services } from '../graphql/context.ts';
+import { createCheckoutRoutes } from './checkout/checkout-routes.ts';
 import { createGraphqlEndpoint } from './graphql-endpoint.ts';
 import { maskError } from './mask-error.ts';
 import type { Metrics } from './metrics.ts';
 import { RateLimiter } from './rate-limiter.ts';
+import { createReportHandler } from './reports/serve-report.ts';
 import { attachWebSocketEndpoint } from './websocket-endpoint.ts';
 
 export interface HttpServer {
@@ -15,7 +17,8 @@ export interface HttpServer {
 
 /**
  * One port for everything an api process serves: GraphQL over HTTP, SSE and graphql-ws at
- * /graphql, health and readiness probes, and Prometheus metrics.
+ * /graphql, the hosted checkout page at /pay/<invoiceId>, health and readiness probes, and
+ * Prometheus metrics.
  */
 export function createHttpServer(
   services: Services,
@@ -33,6 +36,8 @@ export function createHttpServer(
     return masked;
   };
   const yoga = createGraphqlEndpoint(services, authenticator, limiter, mask);
+  const checkout = createCheckoutRoutes(services, limiter);
+  const serveReport = createReportHandler(services);
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<string> {
     const path = (req.url ?? '/').split('?')[0];
@@ -45,6 +50,7 @@ export function createHttpServer(
       res.setHeader('content-type', metrics.registry.contentType);
       return sendText(res, 200, await metrics.registry.metrics());
     }
+    if (path.startsWith('/reports/')) return serveReport(req, res);
     if (path === '/graphql' || path === '/') {
       if (path === '/') {
         res.writeHead(302, { location: '/graphql' }).end();
@@ -54,6 +60,10 @@ export function createHttpServer(
       await serveGraphql(req, res);
       stop();
       return 'graphql';
+    }
+    if (path.startsWith('/pay/') || path.startsWith('/assets/checkout/')) {
+      const route = await checkout(req, res, path);
+      if (route) return route;
     }
     return sendText(res, 404, 'not found');
   }

@@ -85,7 +85,7 @@ export function chainWatchHandler(services: Services): JobHandler<'chain.watch'>
       if (!caughtUp) continue;
       await sleep(chain.pollIntervalSeconds * 1000, signal);
     }
-    if (!services.jobs.stopping)
-      await services.jobs.send('chain.watch', { chain: name }, { singletonKey: name });
+    // Hand over at once, also when this process is stopping: another worker takes the next slice.
+    await services.jobs.send('chain.watch', { chain: name }, { singletonKey: name });
   };
 }

@@ -1,5 +1,6 @@
 import { PgBoss } from 'pg-boss';
 import type { Tx } from '../db/client.ts';
+import { GroupedDispatcher } from './grouped-dispatcher.ts';
 import { QUEUE_POLICIES, type QueueName, type QueuePayloads } from './queues.ts';
 
 export interface SendOptions {
@@ -39,6 +40,7 @@ export class JobQueue {
   #started = false;
   /** Aborted when this process starts stopping: long-running handlers hand over and return. */
   readonly #stopping = new AbortController();
+  readonly #dispatchers: Array<GroupedDispatcher<unknown>> = [];
 
   constructor(databaseUrl: string, log: Logger, options: { maxConnections?: number } = {}) {
     this.#log = log;
@@ -63,6 +65,8 @@ export class JobQueue {
         retryBackoff: policy.retryBackoff,
         expireInSeconds: policy.expireInSeconds,
         policy: policy.policy ?? 'standard',
+        // pg-boss rejects the key itself when undefined.
+        ...(policy.heartbeatSeconds ? { heartbeatSeconds: policy.heartbeatSeconds } : {}),
       });
       if (options.schedule && policy.cron) await this.boss.schedule(name, policy.cron, {});
     }
@@ -78,6 +82,33 @@ export class JobQueue {
         ? { executeSql: async (text, values = []) => ({ rows: await tx.$queryRawUnsafe(text, ...values) }) }
         : undefined,
     });
+  }
+
+  /**
+   * Enqueues several jobs in one statement (inside `tx`: they exist if and only if it commits),
+   * e.g. one webhook delivery per endpoint of an event.
+   */
+  async sendMany<Q extends QueueName>(
+    name: Q,
+    jobs: ReadonlyArray<{ payload: QueuePayloads[Q]; startAfter?: Date; group?: string }>,
+    options: { tx?: Tx } = {},
+  ): Promise<void> {
+    if (jobs.length === 0) return;
+    const { tx } = options;
+    await this.boss.insert(
+      name,
+      jobs.map((job) => ({
+        data: job.payload as object,
+        startAfter: job.startAfter,
+        group: job.group === undefined ? undefined : { id: job.group },
+      })),
+      {
+        returnId: false,
+        db: tx
+          ? { executeSql: async (text, values = []) => ({ rows: await tx.$queryRawUnsafe(text, ...values) }) }
+          : undefined,
+      },
+    );
   }
 
   /** True once stop() was called: handlers must not queue follow-up work for this process. */
@@ -97,23 +128,34 @@ export class JobQueue {
     // a full batch means more work is waiting, so the worker fetches again at once instead of
     // sleeping an interval per job. A delayed job that comes due sends no NOTIFY, so the idle
     // poll stays short.
-    // A grouped queue (webhook deliveries per endpoint) runs independent one-job workers
-    // instead: a batch settles only when its slowest job ends, so one slow group would hold the
-    // others' jobs active (and their group slots taken) for as long. After a job, a worker
-    // fetches again at once while the cached backlog says more is ready.
-    const fetching =
-      policy.groupConcurrency === undefined
-        ? { batchSize: policy.concurrency, burstWhenBatchFull: policy.concurrency > 1 }
-        : {
-            batchSize: 1,
-            localConcurrency: policy.concurrency,
-            groupConcurrency: policy.groupConcurrency,
-            burstWhenReadyExceeds: 1,
-          };
+    if (policy.groupConcurrency !== undefined) {
+      // Grouped queues (webhook deliveries per endpoint) have their own loop: see GroupedDispatcher.
+      const dispatcher = new GroupedDispatcher<QueuePayloads[Q]>(
+        this.boss,
+        name,
+        {
+          concurrency: policy.concurrency,
+          groupConcurrency: policy.groupConcurrency,
+          pollMs: policy.pollIntervalMs ?? 1000,
+        },
+        (job) =>
+          handler(job.data, {
+            id: job.id,
+            retryCount: job.retryCount,
+            signal: job.signal,
+            stopping: this.#stopping.signal,
+          }),
+        this.#log,
+      );
+      this.#dispatchers.push(dispatcher as GroupedDispatcher<unknown>);
+      dispatcher.start();
+      return;
+    }
     await this.boss.work<QueuePayloads[Q]>(
       name,
       {
-        ...fetching,
+        batchSize: policy.concurrency,
+        burstWhenBatchFull: policy.concurrency > 1,
         perJobResults: true,
         pollingIntervalSeconds: 1,
         notifyPollingIntervalSeconds: 1,
@@ -146,6 +188,7 @@ export class JobQueue {
     if (!this.#started) return;
     this.#started = false;
     this.#stopping.abort();
+    await Promise.all(this.#dispatchers.map((d) => d.stop(timeoutMs)));
     await this.boss.stop({ graceful: true, timeout: timeoutMs, close: true });
   }
 }

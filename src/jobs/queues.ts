@@ -39,6 +39,11 @@ export interface QueuePolicy {
   concurrency: number;
   /** Cron (UTC, per minute) for queues that run on a schedule. */
   cron?: string;
+  /**
+   * A running job whose worker stops sending heartbeats (killed) is failed and retried after
+   * this many seconds, instead of blocking its singleton key until it expires.
+   */
+  heartbeatSeconds?: number;
   /** pg-boss queue policy; default `standard`. */
   policy?: 'standard' | 'stately' | 'singleton';
   /**
@@ -46,6 +51,8 @@ export interface QueuePolicy {
    * backlog then waits for its own slots and never for another group's.
    */
   groupConcurrency?: number;
+  /** Grouped queues: how often an idle process looks for jobs (those that come due send no NOTIFY). */
+  pollIntervalMs?: number;
 }
 
 export const QUEUE_POLICIES: Record<QueueName, QueuePolicy> = {
@@ -57,6 +64,7 @@ export const QUEUE_POLICIES: Record<QueueName, QueuePolicy> = {
     expireInSeconds: 180,
     concurrency: 8,
     policy: 'stately',
+    heartbeatSeconds: 10,
   },
   'invoice.deadline': {
     notify: true,
@@ -78,15 +86,18 @@ export const QUEUE_POLICIES: Record<QueueName, QueuePolicy> = {
     policy: 'stately',
   },
   'webhook.deliver': {
-    notify: true,
+    // No NOTIFY: a pg_notify in the event's transaction serialises commits under load, and the
+    // dispatcher's poll (one cheap query per process) bounds the pickup delay anyway.
+    notify: false,
     // Handlers never throw for what a receiver does (they schedule their own retries on the
     // delivery's clock); these retries are for Kassa's own failures (database, a stop).
     retryLimit: 1000,
     retryDelaySeconds: 5,
     retryBackoff: true,
     expireInSeconds: 120,
-    concurrency: 16,
-    groupConcurrency: 4,
+    concurrency: 32,
+    groupConcurrency: 8,
+    pollIntervalMs: 200,
   },
   'events.prune': {
     notify: false,

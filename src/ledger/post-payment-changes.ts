@@ -1,5 +1,6 @@
 import type { Services } from '../app/services.ts';
 import type { Tx } from '../db/client.ts';
+import { postLedger } from './post-ledger.ts';
 
 /** A payment whose status or existence changed in the caller's transaction. */
 export interface PaymentChange {
@@ -13,12 +14,17 @@ export interface PaymentChange {
 }
 
 /**
- * Journals payment changes in the caller's transaction (issue "Journal and ledger"): detected
- * payments as pending, confirmations as a move from pending to confirmed, reversals as
- * reversing entries.
+ * Journals payment changes in the caller's transaction (docs/ledger.md): detected payments as
+ * pending, confirmations as a move from pending to confirmed, reorgs and reversals as reversing
+ * entries. `previousStatus` is not trusted: what the journal already holds for each payment is
+ * the starting point, so a change reported twice, late, or not at all (a payment revived by a
+ * block) is still posted exactly once.
  */
 export async function postPaymentChanges(
-  _services: Services,
-  _tx: Tx,
-  _changes: readonly PaymentChange[],
-): Promise<void> {}
+  services: Services,
+  tx: Tx,
+  changes: readonly PaymentChange[],
+): Promise<void> {
+  if (changes.length === 0) return;
+  await postLedger(services, tx, { paymentIds: changes.map((c) => c.id) });
+}

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Tx } from '../db/client.ts';
+import { isUuid } from '../domain/ids.ts';
 import type { JobQueue } from '../jobs/job-queue.ts';
 import { deliveryGroup } from './delivery-group.ts';
 import { eventData, type InvoiceSnapshot, loadSnapshots, type PaymentSnapshot } from './event-data.ts';
@@ -21,7 +22,7 @@ export interface WebhookEventInput {
 
 /** What the outbox needs of a running Kassa: the job queue (in the same transaction) and the clock. */
 export interface WebhookOutbox {
-  jobs: Pick<JobQueue, 'send'>;
+  jobs: Pick<JobQueue, 'sendMany'>;
   now: () => Date;
 }
 
@@ -58,7 +59,7 @@ export async function enqueueWebhookEvents(
   const { invoices, payments } = await loadSnapshots(
     tx,
     unique(candidates.map((e) => stringField(e.data, 'invoiceId'))),
-    unique(candidates.map((e) => stringField(e.data, 'paymentId'))),
+    unique(candidates.map((e) => stringField(e.data, 'paymentId'))).filter(isUuid),
   );
   const createdAt = outbox.now();
   const eventRows: Array<{ id: string; storeId: string; type: string; body: string }> = [];
@@ -116,13 +117,14 @@ export async function enqueueWebhookEvents(
                 ${deliveryRows.map((r) => r.storeId)}::uuid[], ${deliveryRows.map((r) => r.endpointId)}::uuid[],
                 ${deliveryRows.map((r) => r.url)}::text[])
          AS t(id, "eventId", "storeId", "endpointId", url)`;
-  for (const d of deliveryRows) {
-    await outbox.jobs.send(
-      'webhook.deliver',
-      { deliveryId: d.id, attempt: 1 },
-      { tx, group: deliveryGroup(d.endpointId, d.url) },
-    );
-  }
+  await outbox.jobs.sendMany(
+    'webhook.deliver',
+    deliveryRows.map((d) => ({
+      payload: { deliveryId: d.id, attempt: 1 },
+      group: deliveryGroup(d.endpointId, d.url),
+    })),
+    { tx },
+  );
 }
 
 function stringField(data: Record<string, unknown>, key: string): string | undefined {

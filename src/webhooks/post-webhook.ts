@@ -35,8 +35,8 @@ export interface WebhookAnswer {
 // Keep-alive pools: a store's endpoint usually gets many events; reconnecting (and a TLS
 // handshake) for each would cost more than the request itself.
 const agents = {
-  'http:': new http.Agent({ keepAlive: true, maxSockets: 16, maxFreeSockets: 4, timeout: 30_000 }),
-  'https:': new https.Agent({ keepAlive: true, maxSockets: 16, maxFreeSockets: 4, timeout: 30_000 }),
+  'http:': new http.Agent({ keepAlive: true, maxSockets: 32, maxFreeSockets: 16, timeout: 30_000 }),
+  'https:': new https.Agent({ keepAlive: true, maxSockets: 32, maxFreeSockets: 16, timeout: 30_000 }),
 };
 
 /**

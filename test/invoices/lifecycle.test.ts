@@ -119,12 +119,14 @@ describe('expiry by the deadline job', { timeout: 90_000 }, () => {
     expect(await deadlineJobStates(sql, invoice.id)).toEqual(['created']);
 
     await passExpiry(invoice);
-    // Two more runs of the same deadline, racing the first.
+    // Two more runs of the same deadline, racing the first. The queue keeps one queued job per
+    // singleton key, so each extra run gets a key of its own to be sure it really runs.
     const jobs = kassa.app.services!.jobs;
     const extra = await Promise.all([
-      jobs.send('invoice.deadline', { invoiceId: invoice.id }),
-      jobs.send('invoice.deadline', { invoiceId: invoice.id }),
+      jobs.send('invoice.deadline', { invoiceId: invoice.id }, { singletonKey: `${invoice.id}:race-1` }),
+      jobs.send('invoice.deadline', { invoiceId: invoice.id }, { singletonKey: `${invoice.id}:race-2` }),
     ]);
+    expect(extra.every((id) => typeof id === 'string')).toBe(true);
     await untilStatus(invoice.id, 'EXPIRED');
     await untilJobsDone(invoice.id, 1);
     await untilJobIdsDone(extra);
@@ -140,7 +142,9 @@ describe('expiry by the deadline job', { timeout: 90_000 }, () => {
     expect(await deadlineJobStates(sql, `${invoice.id}:monitoring`)).toContain('created');
 
     // Yet another run later changes nothing.
-    await untilJobIdsDone([await jobs.send('invoice.deadline', { invoiceId: invoice.id })]);
+    await untilJobIdsDone([
+      await jobs.send('invoice.deadline', { invoiceId: invoice.id }, { singletonKey: `${invoice.id}:later` }),
+    ]);
     expect(await countEvents(sql, invoice.id, 'invoice.expired')).toBe(1);
   });
 

@@ -2,10 +2,11 @@ import { Writable } from 'node:stream';
 import { HDKey } from '@scure/bip32';
 import { mnemonicToSeedSync } from '@scure/bip39';
 import type { GraphQLClient } from 'graphql-request';
-import pg from 'pg';
+import type pg from 'pg';
 import { pino } from 'pino';
 import { AddWalletDocument } from '../graphql/generated/graphql.ts';
 import { TEST_MNEMONIC } from '../support/chains.ts';
+import { testPool } from '../support/database.ts';
 import { client, run } from '../support/graphql-client.ts';
 import { type RunningKassa, seedStore } from '../support/kassa.ts';
 
@@ -84,7 +85,7 @@ export async function until<T>(
 
 /** Plain SQL against the test database (proofs that do not go through Kassa's own code). */
 export function sqlPool(url: string): pg.Pool {
-  return new pg.Pool({ connectionString: url, max: 3 });
+  return testPool(url, 3);
 }
 
 export async function scalar<T = number>(pool: pg.Pool, text: string, values: unknown[] = []): Promise<T> {

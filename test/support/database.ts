@@ -49,3 +49,14 @@ export async function createTestDatabase(options: { migrated?: boolean } = {}): 
     drop: () => withAdmin((c) => c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)).then(() => {}),
   };
 }
+
+/**
+ * A pool for a test's own queries. Dropping a test database WITH (FORCE) ends its idle
+ * connections; without an error listener a pool turns that into an unhandled error that fails
+ * the whole run.
+ */
+export function testPool(connectionString: string, max = 3): pg.Pool {
+  const pool = new pg.Pool({ connectionString, max });
+  pool.on('error', () => {});
+  return pool;
+}

@@ -28,7 +28,12 @@ export async function startKassa(
     ...env,
     DATABASE_URL: databaseUrl,
   });
-  const app = buildApp(config, { logger: pino({ level: env.LOG_LEVEL ?? 'silent' }), ...options });
+  // No dev chain unless a test asks for one: tests bring their own chains (or none).
+  const app = buildApp(config, {
+    logger: pino({ level: env.LOG_LEVEL ?? 'silent' }),
+    devChain: false,
+    ...options,
+  });
   const { port } = await app.start();
   const url = `http://127.0.0.1:${port}`;
   return {
@@ -92,7 +97,7 @@ export async function spawnKassa(
     graphqlUrl: port ? `http://127.0.0.1:${port}/graphql` : undefined,
     wsUrl: port ? `ws://127.0.0.1:${port}/graphql` : undefined,
     async stop() {
-      if (child.exitCode !== null) return child.exitCode;
+      if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;
       child.kill('SIGTERM');
       const [code] = await once(child, 'exit');
       return code as number | null;

@@ -28,3 +28,11 @@ export function invoiceAmounts(ctx: Context, invoiceId: string): Promise<Amounts
   }
   return amounts;
 }
+
+/**
+ * A subscription keeps one context for its whole life, so what was computed for one event
+ * would be served for every later one: each event's resolver forgets it first.
+ */
+export function forgetInvoiceAmounts(ctx: Context): void {
+  perRequest.delete(ctx);
+}

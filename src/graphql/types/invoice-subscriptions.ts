@@ -4,6 +4,7 @@ import { startingWith } from '../../events/starting-with.ts';
 import { topics } from '../../events/topics.ts';
 import { keyStoreId } from '../auth-helpers.ts';
 import { builder } from '../builder.ts';
+import { forgetInvoiceAmounts } from './invoice-amounts.ts';
 
 interface InvoiceEventShape {
   type: string;
@@ -24,8 +25,10 @@ const InvoiceEventRef = builder.objectRef<InvoiceEventShape>('InvoiceEvent').imp
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
     invoice: t.prismaField({
       type: 'Invoice',
-      resolve: (query, event, _args, ctx) =>
-        ctx.prisma.invoice.findUniqueOrThrow({ ...query, where: { id: event.invoiceId } }),
+      resolve: (query, event, _args, ctx) => {
+        forgetInvoiceAmounts(ctx);
+        return ctx.prisma.invoice.findUniqueOrThrow({ ...query, where: { id: event.invoiceId } });
+      },
     }),
   }),
 });
@@ -47,8 +50,10 @@ builder.subscriptionFields((t) => ({
       }
       return startingWith(null, events);
     },
-    resolve: (query, _event, { id }, ctx) =>
-      ctx.prisma.invoice.findUniqueOrThrow({ ...query, where: { id: String(id) } }),
+    resolve: (query, _event, { id }, ctx) => {
+      forgetInvoiceAmounts(ctx);
+      return ctx.prisma.invoice.findUniqueOrThrow({ ...query, where: { id: String(id) } });
+    },
   }),
   invoiceEvents: t.field({
     type: InvoiceEventRef,

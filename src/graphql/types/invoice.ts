@@ -6,6 +6,7 @@ import { ValidationError } from '../../domain/errors.ts';
 import { isUuid } from '../../domain/ids.ts';
 import { callerStoreId, keyStoreId } from '../auth-helpers.ts';
 import { builder } from '../builder.ts';
+import type { Context } from '../context.ts';
 import { invoiceAmounts } from './invoice-amounts.ts';
 
 export const InvoiceStatusEnum = builder.enumType(InvoiceStatus, {
@@ -63,12 +64,39 @@ builder.prismaObject('Payment', {
     address: t.exposeString('address'),
     amount: t.field({ type: 'BigInt', resolve: (p) => BigInt(p.amount.toFixed()) }),
     status: t.exposeString('status', { description: 'PENDING, CONFIRMED or REVERSED.' }),
-    confirmations: t.exposeInt('confirmations'),
+    confirmations: t.int({
+      description:
+        'Blocks on top of (and including) the one that mined it, as far as Kassa has followed the chain.',
+      resolve: async (p, _args, ctx) => {
+        // Stored counts stop once a payment is CONFIRMED (they are recounted only while
+        // pending); its depth now comes from the chain cursor.
+        if (p.status !== 'CONFIRMED' || p.blockHeight === null) return p.confirmations;
+        const tip = await chainTip(ctx, p.chain);
+        return tip === undefined ? p.confirmations : Math.max(p.confirmations, tip - p.blockHeight + 1);
+      },
+    }),
     requiredConfirmations: t.exposeInt('requiredConfirmations'),
     seenAt: t.expose('seenAt', { type: 'DateTime' }),
     confirmedAt: t.expose('confirmedAt', { type: 'DateTime', nullable: true }),
   }),
 });
+
+const tips = new WeakMap<Context, Map<string, Promise<number | undefined>>>();
+
+/** The chain cursor's height, read once per request and chain. */
+function chainTip(ctx: Context, chain: string): Promise<number | undefined> {
+  let perChain = tips.get(ctx);
+  if (!perChain) {
+    perChain = new Map();
+    tips.set(ctx, perChain);
+  }
+  let tip = perChain.get(chain);
+  if (!tip) {
+    tip = ctx.prisma.chainCursor.findUnique({ where: { chain } }).then((c) => c?.height);
+    perChain.set(chain, tip);
+  }
+  return tip;
+}
 
 const owner = (invoice: { storeId: string; userId: string | null }) => ({
   storeData: { storeId: invoice.storeId, userId: invoice.userId, scope: 'invoices:read' as const },
@@ -102,7 +130,12 @@ builder.prismaObject('Invoice', {
       },
     }),
     paymentMethods: t.relation('paymentMethods', { query: { orderBy: { asset: 'asc' } } }),
-    payments: t.relation('payments', { query: { orderBy: { seenAt: 'asc' } } }),
+    payments: t.relation('payments', {
+      // Payments seen in one block (or one second) share seenAt: chain order breaks the tie.
+      query: {
+        orderBy: [{ seenAt: 'asc' }, { blockHeight: { sort: 'asc', nulls: 'last' } }, { outputIndex: 'asc' }],
+      },
+    }),
     orderId: t.exposeString('orderId', { nullable: true, authScopes: owner }),
     metadata: t.expose('metadata', { type: 'JSON', nullable: true, authScopes: owner }),
     notificationUrl: t.exposeString('notificationUrl', { nullable: true, authScopes: owner }),

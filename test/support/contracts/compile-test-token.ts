@@ -1,23 +1,20 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import type { Abi, Hex } from 'viem';
+import type { Abi } from 'viem';
+import {
+  TEST_TOKEN_SOURCE_PATH,
+  type TestTokenArtifact,
+} from '../../../src/dev-chain/test-token-artifact.ts';
 
-/** What `scripts/build-test-token.ts` writes to TestToken.json and `deployTestToken` reads. */
-export interface TestTokenArtifact {
-  contractName: 'TestToken';
-  /** solc's full version string, e.g. 0.8.37+commit.f401782d.Emscripten.clang. */
-  compiler: string;
-  abi: Abi;
-  /** Creation bytecode (constructor takes the supply). */
-  bytecode: Hex;
-}
+export {
+  TEST_TOKEN_ARTIFACT_PATH,
+  TEST_TOKEN_SOURCE_PATH,
+  type TestTokenArtifact,
+} from '../../../src/dev-chain/test-token-artifact.ts';
 
 export class SolidityCompileError extends Error {
   override name = 'SolidityCompileError';
 }
-
-export const TEST_TOKEN_SOURCE_PATH = new URL('./TestToken.sol', import.meta.url).pathname;
-export const TEST_TOKEN_ARTIFACT_PATH = new URL('./TestToken.json', import.meta.url).pathname;
 
 // Fixed settings: the same source always compiles to the same bytecode (metadata hash included),
 // which is what lets a test catch an artifact that no longer matches its source.

@@ -1,43 +1,6 @@
-import { readFileSync } from 'node:fs';
-import {
-  type Account,
-  type Address,
-  type Chain,
-  getAddress,
-  type PublicClient,
-  type Transport,
-  type WalletClient,
-} from 'viem';
-import { TEST_TOKEN_ARTIFACT_PATH, type TestTokenArtifact } from './compile-test-token.ts';
-
-/** 1,000,000,000 USDT in 6-decimal units, all to the deployer. */
-export const TEST_TOKEN_SUPPLY = 1_000_000_000n * 10n ** 6n;
-
-let artifact: TestTokenArtifact | undefined;
-
-/** The committed TestToken.json (built by scripts/build-test-token.ts). */
-export function testTokenArtifact(): TestTokenArtifact {
-  artifact ??= JSON.parse(readFileSync(TEST_TOKEN_ARTIFACT_PATH, 'utf8')) as TestTokenArtifact;
-  return artifact;
-}
-
 /**
- * Deploys TestToken ("Test Tether", USDT, 6 decimals) from the wallet's account, which receives
- * the whole supply, and waits for the receipt; returns the checksummed address. Talk to it with viem's `erc20Abi`.
- * @example
- * const usdt = await deployTestToken(anvil.walletClient, anvil.publicClient);
- * await anvil.walletClient.writeContract({ address: usdt, abi: erc20Abi, functionName: 'transfer', args: [to, 5_000_000n] });
+ * The TestToken lives in src/dev-chain (the local dev chain deploys it too); tests keep
+ * importing it from here.
  */
-export async function deployTestToken(
-  walletClient: WalletClient<Transport, Chain, Account>,
-  publicClient: PublicClient,
-  supply: bigint = TEST_TOKEN_SUPPLY,
-): Promise<Address> {
-  const { abi, bytecode } = testTokenArtifact();
-  const hash = await walletClient.deployContract({ abi, bytecode, args: [supply] });
-  const receipt = await publicClient.waitForTransactionReceipt({ hash });
-  if (receipt.status !== 'success' || !receipt.contractAddress) {
-    throw new Error(`TestToken deployment ${hash} failed (${receipt.status})`);
-  }
-  return getAddress(receipt.contractAddress);
-}
+export { deployTestToken, TEST_TOKEN_SUPPLY } from '../../../src/dev-chain/deploy-test-token.ts';
+export { testTokenArtifact } from '../../../src/dev-chain/test-token-artifact.ts';

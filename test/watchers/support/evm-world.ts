@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { GraphQLClient } from 'graphql-request';
-import pg from 'pg';
+import type pg from 'pg';
 import type { Address } from 'viem';
 import type { BuildOptions } from '../../../src/app-builder.ts';
 import { type ChainsConfig, parseChainsConfig } from '../../../src/chains/chains-config.ts';
@@ -10,7 +10,7 @@ import { WatchersAddWalletDocument } from '../../graphql/generated/graphql.ts';
 import { type Anvil, startAnvil } from '../../support/anvil.ts';
 import { ETH_XPUB } from '../../support/chains.ts';
 import { deployTestToken } from '../../support/contracts/deploy-test-token.ts';
-import { createTestDatabase, type TestDatabase } from '../../support/database.ts';
+import { createTestDatabase, type TestDatabase, testPool } from '../../support/database.ts';
 import { client, run } from '../../support/graphql-client.ts';
 import { type RunningKassa, seedStore, startKassa } from '../../support/kassa.ts';
 import { until } from './evm-wait.ts';
@@ -72,7 +72,7 @@ export async function startEvmWorld(): Promise<EvmWorld> {
   const db = await createTestDatabase();
   const anvil = await startAnvil();
   const usdt = await deployTestToken(anvil.walletClient, anvil.publicClient);
-  const pool = new pg.Pool({ connectionString: db.url, max: 3 });
+  const pool = testPool(db.url, 3);
   const dir = mkdtempSync(join(tmpdir(), 'kassa-evm-'));
   let files = 0;
   return {
