@@ -110,7 +110,8 @@ async function rpcChainId(url: string): Promise<number> {
   return Number(body.result);
 }
 
-async function stopChild(child: ChildProcess, exited: Promise<void>, killOnExit: () => void) {
+/** Stops a child process: SIGTERM, then SIGKILL after 5 s; resolves once it has exited. */
+export async function stopChild(child: ChildProcess, exited: Promise<void>, killOnExit: () => void) {
   process.off('exit', killOnExit);
   if (child.pid === undefined) return;
   // SIGTERM lets anvil write its state file one last time.
@@ -120,7 +121,8 @@ async function stopChild(child: ChildProcess, exited: Promise<void>, killOnExit:
   clearTimeout(timer);
 }
 
-async function freePort(): Promise<number> {
+/** A TCP port on 127.0.0.1 that was free a moment ago. */
+export async function freePort(): Promise<number> {
   const server = createServer();
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');

@@ -1,7 +1,4 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { once } from 'node:events';
-import { createRequire } from 'node:module';
-import { createServer } from 'node:net';
+import { spawn } from 'node:child_process';
 import {
   type Address,
   type Chain,
@@ -18,6 +15,7 @@ import {
   type WalletClient,
 } from 'viem';
 import { type PrivateKeyAccount, privateKeyToAccount } from 'viem/accounts';
+import { anvilBinary, freePort, stopChild } from '../../src/dev-chain/anvil-process.ts';
 
 /**
  * anvil (a real EVM node, from the npm package `@foundry-rs/anvil-linux-amd64`) for tests: one
@@ -86,8 +84,7 @@ export class AnvilRpcError extends Error {
   }
 }
 
-const require = createRequire(import.meta.url);
-const ANVIL_BIN = require.resolve('@foundry-rs/anvil-linux-amd64/bin/anvil');
+const ANVIL_BIN = anvilBinary();
 const READY_TIMEOUT_MS = 10_000;
 
 /**
@@ -213,24 +210,4 @@ function rpcCaller(url: string) {
     if (body.error) throw new AnvilRpcError(method, body.error.code, body.error.message);
     return body.result as T;
   };
-}
-
-async function stopChild(child: ChildProcess, exited: Promise<void>, killOnExit: () => void) {
-  process.off('exit', killOnExit);
-  if (child.pid === undefined) return;
-  if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 3_000);
-  await exited;
-  clearTimeout(timer);
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const address = server.address();
-  server.close();
-  await once(server, 'close');
-  if (address === null || typeof address === 'string') throw new Error('no TCP port was assigned');
-  return address.port;
 }
