@@ -110,7 +110,7 @@ export function buildApp(config: Config, options: BuildOptions = {}): App {
     const db = connectDatabase(databaseUrl, config.dbPoolSize);
     stops.push(db.close);
     const bus = new EventBus(db.pool, databaseUrl, log);
-    const jobs = new JobQueue(databaseUrl, log);
+    const jobs = new JobQueue(databaseUrl, log, { maxConnections: config.jobsPoolSize });
     const now = options.now ?? (() => new Date());
     const authenticator = new Authenticator(db.prisma, now);
     const derivers = new WalletDerivers(chains, createAddressDeriver);

@@ -26,6 +26,7 @@ describe('loadConfig', () => {
       graphql: { maxDepth: 12, maxAliases: 30, maxCost: 5000, maxTokens: 2000 },
       rateLimitPerMinute: 1200,
       dbPoolSize: 20,
+      jobsPoolSize: 6,
       chainsConfigPath: undefined,
       webhooks: {
         allowPrivateAddresses: false,
@@ -76,6 +77,7 @@ describe('loadConfig', () => {
       graphql: { maxDepth: 8, maxAliases: 5, maxCost: 100, maxTokens: 500 },
       rateLimitPerMinute: 60,
       dbPoolSize: 4,
+      jobsPoolSize: 6,
       chainsConfigPath: 'config/mainnet.json',
       webhooks: {
         allowPrivateAddresses: true,

@@ -20,6 +20,8 @@ export interface Config {
   rateLimitPerMinute: number;
   /** Process-wide maximum of Postgres connections used by Prisma. */
   dbPoolSize: number;
+  /** Postgres connections of the job queue (pg-boss) per process. */
+  jobsPoolSize: number;
   /** JSON file listing chains, assets and rate sources; undefined means the local dev chain. */
   chainsConfigPath: string | undefined;
   webhooks: WebhooksConfig;
@@ -131,6 +133,7 @@ export function loadConfig(env: Env = process.env): Config {
     },
     rateLimitPerMinute: int(env, 'KASSA_RATE_LIMIT_PER_MINUTE', 1200, 1, 10_000_000),
     dbPoolSize: int(env, 'KASSA_DB_POOL_SIZE', 20, 1, 1000),
+    jobsPoolSize: int(env, 'KASSA_JOBS_POOL_SIZE', 6, 2, 100),
     chainsConfigPath: env.KASSA_CHAINS_CONFIG || undefined,
     webhooks: {
       allowPrivateAddresses: bool(env, 'KASSA_WEBHOOK_ALLOW_PRIVATE', false),

@@ -25,6 +25,7 @@ export async function startKassa(
     PORT: '0',
     LOG_LEVEL: 'silent',
     KASSA_DB_POOL_SIZE: '5',
+    KASSA_JOBS_POOL_SIZE: '3',
     ...env,
     DATABASE_URL: databaseUrl,
   });
@@ -68,6 +69,9 @@ export async function spawnKassa(
       ...process.env,
       DATABASE_URL: databaseUrl,
       KASSA_ROLE: role,
+      // Many test processes share one Postgres (100 connections by default): keep each small.
+      KASSA_DB_POOL_SIZE: '5',
+      KASSA_JOBS_POOL_SIZE: '3',
       PORT: '0',
       LOG_LEVEL: 'info',
       ...env,
