@@ -2,6 +2,7 @@ import type { Tx } from '../db/client.ts';
 import { publishEvents } from '../events/publish.ts';
 import { topics } from '../events/topics.ts';
 import { enqueueWebhookEvents, type WebhookOutbox } from '../webhooks/enqueue-webhook-events.ts';
+import { isWebhookEventType } from '../webhooks/event-types.ts';
 
 /** Invoice event types, as webhooks and subscriptions name them. */
 export type InvoiceEventType =
@@ -16,17 +17,6 @@ export type InvoiceEventType =
   | 'invoice.paid_partial'
   | 'invoice.paid_over'
   | 'invoice.marked';
-
-/** The invoice events merchants receive as webhooks (SPEC: Webhooks); the rest are for live views. */
-const WEBHOOK_TYPES: ReadonlySet<InvoiceEventType> = new Set([
-  'invoice.created',
-  'invoice.payment_detected',
-  'invoice.processing',
-  'invoice.settled',
-  'invoice.expired',
-  'invoice.invalid',
-  'invoice.paid_late',
-]);
 
 /**
  * Records invoice events in the caller's transaction: one row for the invoice's own
@@ -45,7 +35,7 @@ export async function publishInvoiceEvents(
     outbox,
     tx,
     types
-      .filter((type) => WEBHOOK_TYPES.has(type))
+      .filter((type) => isWebhookEventType(type))
       .map((type) => ({
         storeId: invoice.storeId,
         type,

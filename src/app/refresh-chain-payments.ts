@@ -1,21 +1,14 @@
 import type { Tx } from '../db/client.ts';
 import { publishEvents } from '../events/publish.ts';
 import { topics } from '../events/topics.ts';
-import { postPaymentChanges } from '../ledger/post-payment-changes.ts';
+import { type PaymentChange, postPaymentChanges } from '../ledger/post-payment-changes.ts';
 import { enqueueWebhookEvents } from '../webhooks/enqueue-webhook-events.ts';
 import { applyInvoiceLifecycle } from './apply-invoice-lifecycle.ts';
 import { publishInvoiceEvents } from './publish-invoice-events.ts';
 import type { Services } from './services.ts';
 
-interface ChangedPayment {
-  id: string;
-  invoiceId: string | null;
-  userId: string | null;
-  storeId: string;
-  status: 'PENDING' | 'CONFIRMED' | 'REVERSED';
-  previousStatus: 'PENDING' | 'CONFIRMED' | 'REVERSED' | null;
-  confirmations: number;
-}
+/** A payment change as the ledger sees it, with the depth the recount found. */
+type ChangedPayment = PaymentChange & { confirmations: number };
 
 /**
  * How far below the tip stored confirmations are kept current (deeper ones are computed from the

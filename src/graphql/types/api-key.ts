@@ -1,13 +1,7 @@
 import { createApiKey } from '../../app/create-api-key.ts';
 import { revokeApiKey } from '../../app/revoke-api-key.ts';
-import { UnauthenticatedError } from '../../domain/errors.ts';
+import { keyStoreId } from '../auth-helpers.ts';
 import { builder } from '../builder.ts';
-import type { Context } from '../context.ts';
-
-function keyStoreId(ctx: Context): string {
-  if (ctx.auth.kind !== 'apiKey') throw new UnauthenticatedError();
-  return ctx.auth.storeId;
-}
 
 export const ApiKeyRef = builder.prismaObject('ApiKey', {
   description: 'A store API key. Its secret is shown only when it is created; Kassa keeps only a hash.',

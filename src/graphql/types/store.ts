@@ -1,14 +1,8 @@
 import { updateStore } from '../../app/update-store.ts';
-import { UnauthenticatedError } from '../../domain/errors.ts';
 import { startingWith } from '../../events/starting-with.ts';
 import { topics } from '../../events/topics.ts';
+import { callerStoreId } from '../auth-helpers.ts';
 import { builder } from '../builder.ts';
-import type { Context } from '../context.ts';
-
-function callerStoreId(ctx: Context): string {
-  if (ctx.auth.kind === 'anonymous') throw new UnauthenticatedError();
-  return ctx.auth.storeId;
-}
 
 export const StoreRef = builder.prismaObject('Store', {
   description: 'A tenant: one merchant project with its wallets, invoices, users, API keys and webhooks.',
