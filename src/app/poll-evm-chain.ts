@@ -5,11 +5,11 @@ import { getEvmBlockRef, getEvmTip, scanEvmBlocks } from '../chains/evm/scan-evm
 import type { ObservedCredit } from '../chains/observations.ts';
 import { loadWatchedAddresses } from '../db/watch-set.ts';
 import { nativeAssetOf, tokenAssetsOf } from './chain-assets.ts';
-import { findForkPoint, loadOrCreateCursor } from './chain-cursor.ts';
+import { loadOrCreateCursor } from './chain-cursor.ts';
 import type { PollResult } from './poll-utxo-chain.ts';
 import { recordBlock } from './record-block.ts';
 import { recordMempool } from './record-mempool.ts';
-import { rollbackChain } from './rollback-chain.ts';
+import { rollBackIfReorged } from './roll-back-if-reorged.ts';
 import type { Services } from './services.ts';
 
 /**
@@ -30,15 +30,8 @@ export async function pollEvmChain(
     const height = Math.min(chain.startHeight ?? tip, tip);
     return { height, hash: (await hashAt(height)) as string };
   });
-  if (cursor.height > tip || (await hashAt(cursor.height)) !== cursor.hash) {
-    const fork = await findForkPoint(prisma, chain.name, cursor, hashAt);
-    services.log.warn(
-      { chain: chain.name, from: cursor.height, fork: fork.height },
-      'reorg: rolling back to the fork point',
-    );
-    await rollbackChain(services, chain.name, cursor, fork);
-    return { height: fork.height, tip, blocks: 0, reorged: true };
-  }
+  const fork = await rollBackIfReorged(services, chain.name, cursor, tip, hashAt);
+  if (fork) return { height: fork.height, tip, blocks: 0, reorged: true };
   if (cursor.height >= tip) return { height: cursor.height, tip, blocks: 0, reorged: false };
 
   const native = nativeAssetOf(services.chains, chain.name);

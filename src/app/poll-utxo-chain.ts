@@ -6,10 +6,10 @@ import { parseTransaction } from '../chains/utxo/parse-transaction.ts';
 import type { UtxoBackend } from '../chains/utxo/utxo-backend.ts';
 import { loadPendingSpends, loadWatchedAddresses } from '../db/watch-set.ts';
 import { nativeAssetOf } from './chain-assets.ts';
-import { findForkPoint, loadOrCreateCursor } from './chain-cursor.ts';
+import { loadOrCreateCursor } from './chain-cursor.ts';
 import { recordBlock } from './record-block.ts';
 import { recordMempool } from './record-mempool.ts';
-import { rollbackChain } from './rollback-chain.ts';
+import { rollBackIfReorged } from './roll-back-if-reorged.ts';
 import type { Services } from './services.ts';
 
 export interface PollResult {
@@ -39,17 +39,10 @@ export async function pollUtxoChain(
     return { height, hash: await backend.getBlockHash(height, options.signal) };
   });
 
-  const cursorHashNow =
-    cursor.height <= tip.height ? await hashAt(backend, cursor.height, options.signal) : undefined;
-  if (cursorHashNow !== cursor.hash) {
-    const fork = await findForkPoint(prisma, chain.name, cursor, (h) => hashAt(backend, h, options.signal));
-    services.log.warn(
-      { chain: chain.name, from: cursor.height, fork: fork.height },
-      'reorg: rolling back to the fork point',
-    );
-    await rollbackChain(services, chain.name, cursor, fork);
-    return { height: fork.height, tip: tip.height, blocks: 0, reorged: true };
-  }
+  const fork = await rollBackIfReorged(services, chain.name, cursor, tip.height, (h) =>
+    hashAt(backend, h, options.signal),
+  );
+  if (fork) return { height: fork.height, tip: tip.height, blocks: 0, reorged: true };
 
   const watched = await loadWatchedAddresses(prisma, chain.name);
   const addressOf = new Map<string, string>();
