@@ -83,4 +83,25 @@ describe('postWebhook', () => {
     setTimeout(() => controller.abort(), 50);
     expect(await pending).toMatchObject({ aborted: true });
   });
+
+  it('makes no request when the stop came before the attempt, and leaves nothing unhandled', async () => {
+    const before = seen.length;
+    const crashes: unknown[] = [];
+    const onCrash = (error: unknown) => crashes.push(error);
+    process.on('uncaughtException', onCrash);
+    try {
+      const answer = await postWebhook({
+        ...base,
+        url: new URL(`http://127.0.0.1:${port}/late`),
+        signal: AbortSignal.abort(),
+      });
+      expect(answer).toMatchObject({ aborted: true, error: 'aborted: Kassa is stopping' });
+      // A destroyed request reports its 'error' on a later tick; give it time to surface.
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    } finally {
+      process.off('uncaughtException', onCrash);
+    }
+    expect(crashes).toEqual([]);
+    expect(seen.length).toBe(before);
+  });
 });

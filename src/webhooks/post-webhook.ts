@@ -54,6 +54,8 @@ export async function postWebhook(request: WebhookRequest): Promise<WebhookAnswe
     if (!(error instanceof WebhookUrlError)) throw error;
     return { error: error.shortMessage, refused: error.reason !== 'unresolvable', durationMs: elapsed() };
   }
+  if (request.signal?.aborted)
+    return { error: 'aborted: Kassa is stopping', aborted: true, durationMs: elapsed() };
   return new Promise<WebhookAnswer>((resolve) => {
     let settled = false;
     let status: number | undefined;
@@ -86,6 +88,9 @@ export async function postWebhook(request: WebhookRequest): Promise<WebhookAnswe
         ...request.headers,
       },
     });
+    // Listen before anything can destroy the request: a destroyed request emits 'error' ("socket
+    // hang up"), and one without a listener would crash the process.
+    req.on('error', (error: NodeJS.ErrnoException) => finish({ error: connectionError(error) }));
     const timer = setTimeout(() => {
       req.destroy();
       finish({ error: `timed out after ${request.timeoutMs} ms${status ? ' reading the body' : ''}` });
@@ -94,9 +99,7 @@ export async function postWebhook(request: WebhookRequest): Promise<WebhookAnswe
       req.destroy();
       finish({ error: 'aborted: Kassa is stopping', aborted: true });
     };
-    if (request.signal?.aborted) return onAbort();
     request.signal?.addEventListener('abort', onAbort, { once: true });
-    req.on('error', (error: NodeJS.ErrnoException) => finish({ error: connectionError(error) }));
     req.on('response', (res) => {
       status = res.statusCode;
       res.on('data', (chunk: Buffer) => {
