@@ -20,7 +20,14 @@ export interface Database {
  * the connection budget in KASSA_DB_POOL_SIZE is the real one.
  */
 export function connectDatabase(url: string, poolSize: number): Database {
-  const pool = new pg.Pool({ connectionString: url, max: poolSize });
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: poolSize,
+    // Only named (prepared) statements are affected: the hot statements of invoice creation,
+    // whose parameters never change their best plan. Left to itself, Postgres keeps planning
+    // them on every execution (~250 µs of the allocation statement's ~650 µs).
+    options: '-c plan_cache_mode=force_generic_plan',
+  });
   // An idle client's error (server restart) must not crash the process; the pool replaces it.
   pool.on('error', () => {});
   // 'minimal': no stack capture on every call (13% of a 10k-subscriber broadcast's CPU).

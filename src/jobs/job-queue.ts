@@ -1,11 +1,11 @@
 import { PgBoss } from 'pg-boss';
-import type { Tx } from '../db/client.ts';
+import { runSql, type SqlTx } from '../db/sql-tx.ts';
 import { GroupedDispatcher } from './grouped-dispatcher.ts';
 import { QUEUE_POLICIES, type QueueName, type QueuePayloads } from './queues.ts';
 
 export interface SendOptions {
-  /** Enqueue inside this Prisma transaction: the job exists if and only if it commits. */
-  tx?: Tx;
+  /** Enqueue inside this transaction: the job exists if and only if it commits. */
+  tx?: SqlTx;
   startAfter?: Date;
   /** At most one queued job per key (deadlines, per-chain polls). */
   singletonKey?: string;
@@ -68,6 +68,9 @@ export class JobQueue {
         // pg-boss rejects the key itself when undefined.
         ...(policy.heartbeatSeconds ? { heartbeatSeconds: policy.heartbeatSeconds } : {}),
       });
+      // createQueue leaves an existing queue as it was: an installation made by an earlier
+      // version keeps up with a changed NOTIFY choice (the deadline queue dropped it).
+      await this.boss.updateQueue(name, { notify: policy.notify });
       if (options.schedule && policy.cron) await this.boss.schedule(name, policy.cron, {});
     }
   }
@@ -78,9 +81,7 @@ export class JobQueue {
       startAfter: options.startAfter,
       singletonKey: options.singletonKey,
       group: options.group === undefined ? undefined : { id: options.group },
-      db: tx
-        ? { executeSql: async (text, values = []) => ({ rows: await tx.$queryRawUnsafe(text, ...values) }) }
-        : undefined,
+      db: inTx(tx),
     });
   }
 
@@ -91,7 +92,7 @@ export class JobQueue {
   async sendMany<Q extends QueueName>(
     name: Q,
     jobs: ReadonlyArray<{ payload: QueuePayloads[Q]; startAfter?: Date; group?: string }>,
-    options: { tx?: Tx } = {},
+    options: { tx?: SqlTx } = {},
   ): Promise<void> {
     if (jobs.length === 0) return;
     const { tx } = options;
@@ -104,9 +105,7 @@ export class JobQueue {
       })),
       {
         returnId: false,
-        db: tx
-          ? { executeSql: async (text, values = []) => ({ rows: await tx.$queryRawUnsafe(text, ...values) }) }
-          : undefined,
+        db: inTx(tx),
       },
     );
   }
@@ -191,4 +190,15 @@ export class JobQueue {
     await Promise.all(this.#dispatchers.map((d) => d.stop(timeoutMs)));
     await this.boss.stop({ graceful: true, timeout: timeoutMs, close: true });
   }
+}
+
+/** pg-boss's way to run its SQL in the caller's transaction. */
+function inTx(tx: SqlTx | undefined) {
+  if (!tx) return undefined;
+  // Its statements are the same text for a queue every time: prepared once per connection.
+  return {
+    executeSql: async (text: string, values: unknown[] = []) => ({
+      rows: await runSql(tx, text, values, { prepare: true }),
+    }),
+  };
 }

@@ -67,7 +67,9 @@ export const QUEUE_POLICIES: Record<QueueName, QueuePolicy> = {
     heartbeatSeconds: 10,
   },
   'invoice.deadline': {
-    notify: true,
+    // Deadlines are minutes away and the worker polls every few seconds: a NOTIFY in every
+    // create's transaction would only serialise the commits of concurrent creates.
+    notify: false,
     retryLimit: 20,
     retryDelaySeconds: 2,
     retryBackoff: true,

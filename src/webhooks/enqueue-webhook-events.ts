@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Tx } from '../db/client.ts';
+import { runSql, type SqlTx } from '../db/sql-tx.ts';
 import { isUuid } from '../domain/ids.ts';
 import type { JobQueue } from '../jobs/job-queue.ts';
 import { deliveryGroup } from './delivery-group.ts';
@@ -41,14 +41,17 @@ interface EndpointRow {
  */
 export async function enqueueWebhookEvents(
   outbox: WebhookOutbox,
-  tx: Tx,
+  tx: SqlTx,
   events: readonly WebhookEventInput[],
 ): Promise<void> {
   if (events.length === 0) return;
   const storeIds = [...new Set(events.map((e) => e.storeId))];
-  const endpoints = await tx.$queryRaw<EndpointRow[]>`
-    SELECT id::text AS id, "storeId"::text AS "storeId", events FROM "WebhookEndpoint"
-    WHERE "storeId" = ANY(${storeIds}::uuid[]) AND "deletedAt" IS NULL AND "disabledAt" IS NULL`;
+  const endpoints = await runSql<EndpointRow>(
+    tx,
+    `SELECT id::text AS id, "storeId"::text AS "storeId", events FROM "WebhookEndpoint"
+     WHERE "storeId" = ANY($1::uuid[]) AND "deletedAt" IS NULL AND "disabledAt" IS NULL`,
+    [storeIds],
+  );
   const endpointsFor = (e: WebhookEventInput) =>
     endpoints.filter((ep) => ep.storeId === e.storeId && subscribes(ep.events, e.type));
   const mayNotifyUrl = (e: WebhookEventInput) =>
@@ -104,19 +107,31 @@ export async function enqueueWebhookEvents(
   }
   if (eventRows.length === 0) return;
 
-  await tx.$executeRaw`
-    INSERT INTO "WebhookEvent" (id, "storeId", type, body, "createdAt")
-    SELECT id, "storeId", type, body, ${createdAt}::timestamptz
-    FROM unnest(${eventRows.map((r) => r.id)}::uuid[], ${eventRows.map((r) => r.storeId)}::uuid[],
-                ${eventRows.map((r) => r.type)}::text[], ${eventRows.map((r) => r.body)}::text[])
-         AS t(id, "storeId", type, body)`;
-  await tx.$executeRaw`
-    INSERT INTO "WebhookDelivery" (id, "eventId", "storeId", "endpointId", url, "nextAttemptAt", "createdAt")
-    SELECT id, "eventId", "storeId", "endpointId", url, ${createdAt}::timestamptz, ${createdAt}::timestamptz
-    FROM unnest(${deliveryRows.map((r) => r.id)}::uuid[], ${deliveryRows.map((r) => r.eventId)}::uuid[],
-                ${deliveryRows.map((r) => r.storeId)}::uuid[], ${deliveryRows.map((r) => r.endpointId)}::uuid[],
-                ${deliveryRows.map((r) => r.url)}::text[])
-         AS t(id, "eventId", "storeId", "endpointId", url)`;
+  // Events and their deliveries in one statement (one round trip).
+  await runSql(
+    tx,
+    `WITH events AS (
+       INSERT INTO "WebhookEvent" (id, "storeId", type, body, "createdAt")
+       SELECT id, "storeId", type, body, $1::timestamptz
+       FROM unnest($2::uuid[], $3::uuid[], $4::text[], $5::text[]) AS t(id, "storeId", type, body)
+       RETURNING id)
+     INSERT INTO "WebhookDelivery" (id, "eventId", "storeId", "endpointId", url, "nextAttemptAt", "createdAt")
+     SELECT t.id, t."eventId", t."storeId", t."endpointId", t.url, $1::timestamptz, $1::timestamptz
+     FROM unnest($6::uuid[], $7::uuid[], $8::uuid[], $9::uuid[], $10::text[])
+          AS t(id, "eventId", "storeId", "endpointId", url)`,
+    [
+      createdAt,
+      eventRows.map((r) => r.id),
+      eventRows.map((r) => r.storeId),
+      eventRows.map((r) => r.type),
+      eventRows.map((r) => r.body),
+      deliveryRows.map((r) => r.id),
+      deliveryRows.map((r) => r.eventId),
+      deliveryRows.map((r) => r.storeId),
+      deliveryRows.map((r) => r.endpointId),
+      deliveryRows.map((r) => r.url),
+    ],
+  );
   await outbox.jobs.sendMany(
     'webhook.deliver',
     deliveryRows.map((d) => ({

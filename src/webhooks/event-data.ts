@@ -1,4 +1,4 @@
-import type { Tx } from '../db/client.ts';
+import { runSql, type SqlTx } from '../db/sql-tx.ts';
 
 /** What an invoice event tells about its invoice at the time of the event. */
 export interface InvoiceSnapshot {
@@ -30,23 +30,29 @@ export interface PaymentSnapshot {
 }
 
 /** Reads, in the event's own transaction, the invoices and payments the events name. */
-export async function loadSnapshots(tx: Tx, invoiceIds: string[], paymentIds: string[]) {
+export async function loadSnapshots(tx: SqlTx, invoiceIds: string[], paymentIds: string[]) {
   const invoices = new Map<string, InvoiceSnapshot>();
   const payments = new Map<string, PaymentSnapshot>();
   if (invoiceIds.length > 0) {
-    const rows = await tx.$queryRaw<InvoiceSnapshot[]>`
-      SELECT id, "orderId", status::text AS status, "exceptionStatus"::text AS "exceptionStatus",
-             trim_scale(price)::text AS price, currency, metadata, "notificationUrl"
-      FROM "Invoice" WHERE id = ANY(${invoiceIds}::text[])`;
+    const rows = await runSql<InvoiceSnapshot>(
+      tx,
+      `SELECT id, "orderId", status::text AS status, "exceptionStatus"::text AS "exceptionStatus",
+              trim_scale(price)::text AS price, currency, metadata, "notificationUrl"
+       FROM "Invoice" WHERE id = ANY($1::text[])`,
+      [invoiceIds],
+    );
     for (const row of rows) invoices.set(row.id, row);
   }
   if (paymentIds.length > 0) {
-    const rows = await tx.$queryRaw<PaymentSnapshot[]>`
-      SELECT p.id::text AS id, p.chain, p.asset, p.address, p.txid, p."outputIndex", p.amount::text AS amount,
-             p.status::text AS status, p.confirmations, p."requiredConfirmations",
-             p."userId"::text AS "userId", u."externalId"
-      FROM "Payment" p LEFT JOIN "User" u ON u.id = p."userId"
-      WHERE p.id = ANY(${paymentIds}::uuid[])`;
+    const rows = await runSql<PaymentSnapshot>(
+      tx,
+      `SELECT p.id::text AS id, p.chain, p.asset, p.address, p.txid, p."outputIndex", p.amount::text AS amount,
+              p.status::text AS status, p.confirmations, p."requiredConfirmations",
+              p."userId"::text AS "userId", u."externalId"
+       FROM "Payment" p LEFT JOIN "User" u ON u.id = p."userId"
+       WHERE p.id = ANY($1::uuid[])`,
+      [paymentIds],
+    );
     for (const row of rows) payments.set(row.id, row);
   }
   return { invoices, payments };
