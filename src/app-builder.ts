@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { Authenticator } from './app/authenticate.ts';
 import { ensureFirstStore } from './app/ensure-first-store.ts';
 import type { Services } from './app/services.ts';
+import { StoreCatalog } from './app/store-catalog.ts';
 import { WalletDerivers } from './app/wallet-derivers.ts';
 import {
   type ChainsConfig,
@@ -114,7 +115,8 @@ export function buildApp(config: Config, options: BuildOptions = {}): App {
     const now = options.now ?? (() => new Date());
     const authenticator = new Authenticator(db.prisma, now);
     const derivers = new WalletDerivers(chains, createAddressDeriver);
-    services = { config, db, bus, jobs, authenticator, chains, rates, derivers, log, now };
+    const stores = new StoreCatalog(db.prisma);
+    services = { config, db, bus, jobs, authenticator, stores, chains, rates, derivers, log, now };
     const metrics = createMetrics();
 
     await jobs.start({ schedule: runsWorker });
@@ -133,6 +135,8 @@ export function buildApp(config: Config, options: BuildOptions = {}): App {
       stops.push(() => bus.stop());
       authenticator.listen(bus);
       stops.push(async () => authenticator.stop());
+      stores.listen(bus);
+      stops.push(async () => stores.stop());
       const http = createHttpServer(running(), authenticator, metrics, async () => {
         await db.pool.query('SELECT 1');
         return true;

@@ -6,6 +6,7 @@ import type { JobQueue } from '../jobs/job-queue.ts';
 import type { Logger } from '../logger.ts';
 import type { RateService } from '../rates/rate-service.ts';
 import type { Authenticator } from './authenticate.ts';
+import type { StoreCatalog } from './store-catalog.ts';
 import type { WalletDerivers } from './wallet-derivers.ts';
 
 /** Long-lived parts of a running Kassa that use cases and handlers need. */
@@ -15,6 +16,8 @@ export interface Services {
   bus: EventBus;
   jobs: JobQueue;
   authenticator: Authenticator;
+  /** Store settings and wallets, cached per process. */
+  stores: StoreCatalog;
   chains: ChainsConfig;
   rates: RateService;
   derivers: WalletDerivers;

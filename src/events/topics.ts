@@ -15,6 +15,8 @@ export const topics = {
   storeDeposits: (storeId: string) => `store-deposits:${storeId}`,
   /** A user's ledger balances changed (ledgerBalanceUpdated). */
   userBalance: (userId: string) => `user-balance:${userId}`,
+  /** Any store's settings or wallets changed; every api process drops its cached copy. */
+  storeChanged: () => 'store-changed',
   /** Credentials that stopped being valid; every api process drops them from its cache. */
   credentialsRevoked: () => 'credentials-revoked',
 };

@@ -54,7 +54,7 @@ builder.mutationField('updateStore', (t) =>
     description: "Changes the caller's store settings.",
     authScopes: { scope: 'admin' },
     args: { input: t.arg({ type: StoreSettingsInput, required: true }) },
-    resolve: (_root, { input }, ctx) => updateStore(ctx.prisma, ctx.services.bus, callerStoreId(ctx), input),
+    resolve: (_root, { input }, ctx) => updateStore(ctx.services, callerStoreId(ctx), input),
   }),
 );
 
