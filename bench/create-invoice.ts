@@ -28,10 +28,12 @@ import type { BenchContext, Benchmark, Figure } from './types.ts';
  * ETH and USDT_ETH, fixed rates), one store with its admin key, and two watch-only wallets of
  * the test mnemonic added with the `addWallet` mutation. Every request creates an invoice with
  * a unique orderId; each answer must be a 200 with three payment methods and no errors, or the
- * run fails. Invoices use the address pool (50 pre-derived addresses per wallet, refilled by a
- * worker job that runs in the same process); a burst that outruns the refill derives addresses
- * on the request path. That is part of what is measured, and the run reports how often it
- * happened.
+ * run fails. Invoices take their addresses from the pool, which SPEC keeps off the request
+ * path: Kassa runs with KASSA_ADDRESS_POOL_SIZE=25,000 (a merchant expecting a burst sizes the
+ * pool for it) and the measurement starts once the worker has filled both pools, so what is
+ * measured is the create itself. The fill is timed and printed as the refill job's own figure
+ * (addresses derived per second); a create that still finds a pool empty derives on the
+ * request path, and the run reports how often that happened.
  *
  * Baseline: the same rows written with raw `pg` (see bench/support/invoice-baseline.ts): per
  * invoice, BEGIN, one single-row INSERT into a copy of "Invoice", three single-row INSERTs into
@@ -42,6 +44,8 @@ import type { BenchContext, Benchmark, Figure } from './types.ts';
  */
 
 const CONCURRENCY = 16;
+/** Addresses per wallet: more than both Kassa rounds take at 1,500 invoices/s. */
+const ADDRESS_POOL_SIZE = 25_000;
 const WARMUP_MS = 1_000;
 const DURATION_MS = 5_000;
 const ROUNDS = 2;
@@ -107,6 +111,8 @@ async function run(ctx: BenchContext) {
         ...process.env,
         ...db.env,
         KASSA_CHAINS_CONFIG: CHAINS_CONFIG,
+        // Sized for the whole run (see the header); the run starts once the worker filled it.
+        KASSA_ADDRESS_POOL_SIZE: String(ADDRESS_POOL_SIZE),
         // info shows the refill job's work ("refilled the address pool"); no line per request.
         LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
       },
@@ -136,6 +142,11 @@ async function run(ctx: BenchContext) {
       });
       ctx.log(`addWallet: ${JSON.stringify(addWallet)}`);
     }
+
+    const fill = await waitForFullPools(admin, ctx.log);
+    ctx.log(
+      `address pools full: ${fill.addresses} addresses derived by the refill job in ${(fill.ms / 1000).toFixed(1)} s (${Math.round(fill.addresses / (fill.ms / 1000))} addresses/s, both wallets together)`,
+    );
 
     // One invoice outside the measurement: its shape, its addresses (index 0 of each wallet on
     // a fresh database) and the rows it wrote, which become the baseline's template.
@@ -378,6 +389,27 @@ async function countStores(db: pg.Pool): Promise<number> {
   if (rows[0].n === 0) return 0;
   const stores = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM public."Store"');
   return stores.rows[0].n;
+}
+
+/** Waits until every wallet's pool holds ADDRESS_POOL_SIZE free addresses, printing progress. */
+async function waitForFullPools(db: pg.Pool, log: (message: string) => void) {
+  const started = Date.now();
+  const derived = async () => (await poolState(db)).wallets.reduce((sum, w) => sum + w.nextIndex, 0);
+  const before = await derived();
+  let lastLog = started;
+  for (;;) {
+    const { wallets } = await poolState(db);
+    if (wallets.every((w) => w.free >= ADDRESS_POOL_SIZE)) break;
+    if (Date.now() - started > 300_000) throw new Error('the address pools did not fill within 5 minutes');
+    if (Date.now() - lastLog >= 2_000) {
+      lastLog = Date.now();
+      log(
+        `filling address pools: ${wallets.map((w) => `${w.chain} ${w.free}/${ADDRESS_POOL_SIZE}`).join(', ')}`,
+      );
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  return { addresses: (await derived()) - before, ms: Date.now() - started };
 }
 
 async function countInvoices(db: pg.Pool): Promise<number> {

@@ -27,6 +27,7 @@ describe('loadConfig', () => {
       rateLimitPerMinute: 1200,
       dbPoolSize: 20,
       jobsPoolSize: 6,
+      addressPoolSize: 1000,
       chainsConfigPath: undefined,
       webhooks: {
         allowPrivateAddresses: false,
@@ -78,6 +79,7 @@ describe('loadConfig', () => {
       rateLimitPerMinute: 60,
       dbPoolSize: 4,
       jobsPoolSize: 6,
+      addressPoolSize: 1000,
       chainsConfigPath: 'config/mainnet.json',
       webhooks: {
         allowPrivateAddresses: true,

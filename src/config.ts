@@ -22,6 +22,12 @@ export interface Config {
   dbPoolSize: number;
   /** Postgres connections of the job queue (pg-boss) per process. */
   jobsPoolSize: number;
+  /**
+   * Addresses each wallet keeps derived ahead of demand. Invoices take from this pool; a worker
+   * refills it when it falls to half. Size it for the largest burst of invoices expected
+   * between refills (a refill derives ~4,000 addresses per second per core).
+   */
+  addressPoolSize: number;
   /** JSON file listing chains, assets and rate sources; undefined means the local dev chain. */
   chainsConfigPath: string | undefined;
   webhooks: WebhooksConfig;
@@ -134,6 +140,7 @@ export function loadConfig(env: Env = process.env): Config {
     rateLimitPerMinute: int(env, 'KASSA_RATE_LIMIT_PER_MINUTE', 1200, 1, 10_000_000),
     dbPoolSize: int(env, 'KASSA_DB_POOL_SIZE', 20, 1, 1000),
     jobsPoolSize: int(env, 'KASSA_JOBS_POOL_SIZE', 6, 2, 100),
+    addressPoolSize: int(env, 'KASSA_ADDRESS_POOL_SIZE', 1000, 20, 1_000_000),
     chainsConfigPath: env.KASSA_CHAINS_CONFIG || undefined,
     webhooks: {
       allowPrivateAddresses: bool(env, 'KASSA_WEBHOOK_ALLOW_PRIVATE', false),

@@ -1,8 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { insertFreeAddresses } from '../db/address-pool.ts';
 import { KassaError, ValidationError } from '../domain/errors.ts';
-import { POOL_TARGET } from './refill-address-pool.ts';
+import { publishEvents } from '../events/publish.ts';
+import { topics } from '../events/topics.ts';
+import { requestPoolRefill } from './request-pool-refill.ts';
 import type { Services } from './services.ts';
+
+/** Addresses derived while adding a wallet (~50 ms); a worker derives the rest of the pool. */
+const INITIAL_POOL = 200;
 
 export interface AddWalletInput {
   chain: string;
@@ -12,9 +17,10 @@ export interface AddWalletInput {
 }
 
 /**
- * Adds a watch-only wallet (an extended PUBLIC key) for a chain and fills its address pool, so
- * invoices can use it at once. The newest wallet of a chain receives new invoices. Adding the
- * same key and script type again returns the existing wallet. Private keys, keys of another
+ * Adds a watch-only wallet (an extended PUBLIC key) for a chain with the start of its address
+ * pool, so invoices can use it at once; a worker job derives the rest of the pool. The newest
+ * wallet of a chain receives new invoices. Adding the same key and script type again returns
+ * the existing wallet. Private keys, keys of another
  * network and malformed keys are refused with a typed error before anything is written.
  */
 export async function addWallet(services: Services, storeId: string, input: AddWalletInput) {
@@ -37,11 +43,18 @@ export async function addWallet(services: Services, storeId: string, input: AddW
     select: { id: true },
   });
   if (elsewhere) throw new KassaError('CONFLICT', 'this extended key is already used by another store');
-  const addresses = deriver.derive(0, POOL_TARGET);
+  const initial = Math.min(services.config.addressPoolSize, INITIAL_POOL);
+  const addresses = deriver.derive(0, initial);
   const id = randomUUID();
-  return prisma.$transaction(async (tx) => {
-    const wallet = await tx.wallet.create({ data: { id, ...key, label, nextIndex: POOL_TARGET } });
-    await insertFreeAddresses(tx, wallet, addresses);
-    return wallet;
+  const wallet = await prisma.$transaction(async (tx) => {
+    const created = await tx.wallet.create({ data: { id, ...key, label, nextIndex: initial } });
+    await insertFreeAddresses(tx, created, addresses);
+    // New invoices on this chain now go to this wallet: every api process re-reads the store.
+    await publishEvents(tx, [{ topic: topics.storeChanged(), storeId, payload: { type: 'wallet.added' } }]);
+    return created;
   });
+  services.stores.forget(storeId);
+  services.bus.notifyCommitted();
+  if (initial < services.config.addressPoolSize) requestPoolRefill(services, id);
+  return wallet;
 }

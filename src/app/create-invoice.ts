@@ -1,20 +1,26 @@
 import { randomBytes, randomUUID } from 'node:crypto';
+import type pg from 'pg';
 import type { AssetConfig, ChainConfig } from '../chains/chains-config.ts';
-import { allocateInvoiceAddress, insertFreeAddresses, reserveIndexes } from '../db/address-pool.ts';
-import { Prisma, type Tx } from '../db/client.ts';
+import { type AllocatedAddress, allocateInvoiceAddresses } from '../db/address-pool.ts';
+import { Prisma } from '../db/client.ts';
+import type { Invoice, PaymentMethod } from '../db/generated/prisma/client.ts';
+import { insertInvoice, type NewInvoice, type NewPaymentMethod } from '../db/insert-invoice.ts';
+import { withPgTransaction } from '../db/sql-tx.ts';
 import { KassaError, NotFoundError } from '../domain/errors.ts';
 import {
   type CreateInvoiceInput,
   invoiceRequestHash,
+  type NormalizedInvoiceInput,
   normalizeInvoiceInput,
 } from '../domain/invoice-input.ts';
 import { bip21Uri, eip681Uri } from '../domain/payment-uri.ts';
+import { enqueueWebhookEvents } from '../webhooks/enqueue-webhook-events.ts';
 import { type PlannedMethod, planPaymentMethods } from './plan-payment-methods.ts';
-import { publishInvoiceEvents } from './publish-invoice-events.ts';
+import { invoiceBusEvents, invoiceWebhookEvents } from './publish-invoice-events.ts';
+import { refillAddressPool } from './refill-address-pool.ts';
+import { requestPoolRefill } from './request-pool-refill.ts';
 import type { Services } from './services.ts';
-
-/** When fewer than this many pre-derived addresses remain above the one taken, refill the pool. */
-const POOL_LOW_WATER = 20;
+import type { StoreProfile } from './store-catalog.ts';
 
 const BIP21_SCHEME = {
   bitcoin: 'bitcoin',
@@ -23,9 +29,193 @@ const BIP21_SCHEME = {
   dogecoin: 'dogecoin',
 } as const;
 
+/** Addresses derived on the request path when a burst emptied a wallet's pool. */
+const EMERGENCY_DERIVE = 20;
+const ATTEMPTS = 3;
+
+/** A new invoice as Prisma would read it back, with its payment methods (by asset). */
+export type CreatedInvoice = Invoice & { paymentMethods: PaymentMethod[]; payments: never[] };
+
 /** 128 random bits, URL-safe: the id is the capability to read the public checkout view. */
 function newInvoiceId(): string {
   return randomBytes(16).toString('base64url');
+}
+
+/**
+ * Creates an invoice with one payment method per accepted asset, each with its own deposit
+ * address from the pool and its amount at a rate locked now. Repeating a create with the same
+ * orderId and content returns the first invoice (its id only, no `created` rows); different
+ * content is DUPLICATE_ORDER_ID.
+ *
+ * One transaction on a plain pg client: allocate one address per wallet, write the invoice,
+ * its methods and bus events in one statement, the webhook outbox (only when someone listens)
+ * and the deadline job. Store settings and wallets come from the per-process StoreCatalog.
+ */
+export async function createInvoice(
+  services: Services,
+  storeId: string,
+  raw: CreateInvoiceInput,
+): Promise<{ id: string; created?: CreatedInvoice }> {
+  const store = await services.stores.get(storeId);
+  const input = normalizeInvoiceInput(raw, {
+    currency: store.defaultCurrency,
+    expirationMinutes: store.expirationMinutes,
+    monitoringMinutes: store.monitoringMinutes,
+    paymentTolerancePercent: store.paymentTolerancePercent,
+  });
+  if (
+    input.userId &&
+    !(await services.db.prisma.user.findFirst({ where: { id: input.userId, storeId }, select: { id: true } }))
+  )
+    throw new NotFoundError('user', input.userId);
+  const plan = await planPaymentMethods(services.chains, services.rates, store.walletOfChain, input);
+  const requestHash = invoiceRequestHash(input);
+
+  for (let attempt = 1; ; attempt++) {
+    const now = services.now();
+    const invoice = newInvoiceRow(store, input, requestHash, now);
+    let written: Written;
+    try {
+      written = await withPgTransaction(services.db.pool, (client) =>
+        writeInvoice(services, client, store, invoice, plan),
+      );
+    } catch (error) {
+      if (error instanceof PoolEmpty && attempt < ATTEMPTS) {
+        for (const walletId of error.walletIds) {
+          services.log.warn({ walletId }, 'address pool was empty; derived on the request path');
+          await refillAddressPool(services, walletId, { maxAddresses: EMERGENCY_DERIVE });
+        }
+        continue;
+      }
+      // Two creates with one orderId raced, or the create was repeated.
+      if (input.orderId && isOrderIdConflict(error)) {
+        const existing = await findByOrderId(services, storeId, input.orderId, requestHash);
+        if (existing) return existing;
+      }
+      throw error;
+    }
+    services.bus.notifyCommitted();
+    const lowWater = Math.floor(services.config.addressPoolSize / 2);
+    for (const address of written.addresses)
+      if (address.walletNextIndex - address.derivationIndex <= lowWater)
+        requestPoolRefill(services, address.walletId);
+    return { id: invoice.id, created: written.created };
+  }
+}
+
+interface Written {
+  created: CreatedInvoice;
+  addresses: AllocatedAddress[];
+}
+
+/** A wallet's pool had no free address; the transaction rolls back and the create retries. */
+class PoolEmpty extends Error {
+  readonly walletIds: string[];
+  constructor(walletIds: string[]) {
+    super(`address pool empty for wallets ${walletIds.join(', ')}`);
+    this.walletIds = walletIds;
+  }
+}
+
+async function writeInvoice(
+  services: Services,
+  client: pg.PoolClient,
+  store: StoreProfile,
+  invoice: NewInvoice,
+  plan: PlannedMethod[],
+): Promise<Written> {
+  // One address per chain: on an EVM chain the native coin and its tokens share it.
+  const walletIds = [...new Set(plan.map((m) => m.walletId))];
+  const addresses = await allocateInvoiceAddresses(client, walletIds, invoice.id, invoice.createdAt);
+  if (addresses.length < walletIds.length)
+    throw new PoolEmpty(walletIds.filter((id) => !addresses.some((a) => a.walletId === id)));
+  const addressOf = new Map(addresses.map((a) => [a.walletId, a]));
+  const methods: NewPaymentMethod[] = plan.map((method) => {
+    const address = addressOf.get(method.walletId)!;
+    const chain = services.chains.chains[method.asset.chain];
+    return {
+      id: randomUUID(),
+      asset: method.asset.code,
+      chain: chain.name,
+      addressId: address.id,
+      address: address.address,
+      amountDue: method.amountDue,
+      rate: method.rate,
+      rateSource: method.rateSource,
+      paymentUri: paymentUri(chain, method.asset, address.address, method.amountDue, store.name),
+    };
+  });
+  // publishInvoiceEvents' two halves, the bus rows folded into the insert statement and the
+  // outbox skipped when nobody can receive the webhook.
+  const types = ['invoice.created'] as const;
+  const { hasWebhookEndpoints } = await insertInvoice(
+    client,
+    invoice,
+    methods,
+    invoiceBusEvents(invoice, types),
+  );
+  if (hasWebhookEndpoints || invoice.notificationUrl)
+    await enqueueWebhookEvents(services, client, invoiceWebhookEvents(invoice, types));
+  await services.jobs.send(
+    'invoice.deadline',
+    { invoiceId: invoice.id },
+    { tx: client, startAfter: invoice.expiresAt, singletonKey: invoice.id },
+  );
+  return { created: asPrismaRows(invoice, methods), addresses };
+}
+
+function newInvoiceRow(
+  store: StoreProfile,
+  input: NormalizedInvoiceInput,
+  requestHash: string,
+  now: Date,
+): NewInvoice {
+  const expiresAt = new Date(now.getTime() + input.expirationMinutes * 60_000);
+  return {
+    id: newInvoiceId(),
+    storeId: store.id,
+    orderId: input.orderId,
+    requestHash,
+    price: input.price,
+    currency: input.currency,
+    description: input.description,
+    metadata: input.metadata ?? null,
+    userId: input.userId,
+    redirectUrl: input.redirectUrl,
+    notificationUrl: input.notificationUrl,
+    paymentTolerancePercent: input.paymentTolerancePercent,
+    expiresAt,
+    monitoringEndsAt: new Date(expiresAt.getTime() + input.monitoringMinutes * 60_000),
+    createdAt: now,
+  };
+}
+
+/** The rows just written, shaped as Prisma reads them, so the API answers without a read-back. */
+function asPrismaRows(invoice: NewInvoice, methods: NewPaymentMethod[]): CreatedInvoice {
+  return {
+    ...invoice,
+    status: 'NEW',
+    exceptionStatus: 'NONE',
+    price: new Prisma.Decimal(invoice.price),
+    paymentTolerancePercent: new Prisma.Decimal(invoice.paymentTolerancePercent),
+    metadata: invoice.metadata as Prisma.JsonValue,
+    updatedAt: invoice.createdAt,
+    paymentMethods: methods
+      .map((m) => ({
+        id: m.id,
+        invoiceId: invoice.id,
+        asset: m.asset,
+        chain: m.chain,
+        addressId: m.addressId,
+        address: m.address,
+        amountDue: new Prisma.Decimal(m.amountDue.toString()),
+        rate: m.rate === null ? null : new Prisma.Decimal(m.rate),
+        rateSource: m.rateSource,
+        paymentUri: m.paymentUri,
+      }))
+      .sort((a, b) => (a.asset < b.asset ? -1 : a.asset > b.asset ? 1 : 0)),
+    payments: [],
+  };
 }
 
 function paymentUri(
@@ -40,109 +230,10 @@ function paymentUri(
   return eip681Uri({ chainId: chain.chainId, to: address, amount, token: asset.token });
 }
 
-/**
- * Creates an invoice with one payment method per accepted asset, each with its own deposit
- * address from the pool and its amount at a rate locked now. Repeating a create with the same
- * orderId and content returns the first invoice; different content is DUPLICATE_ORDER_ID.
- * Returns the invoice id (callers read what they need of it).
- */
-export async function createInvoice(services: Services, storeId: string, raw: CreateInvoiceInput) {
-  const { prisma } = services.db;
-  const now = services.now();
-  const store = await prisma.store.findUniqueOrThrow({ where: { id: storeId } });
-  const input = normalizeInvoiceInput(raw, {
-    currency: store.defaultCurrency,
-    expirationMinutes: store.expirationMinutes,
-    monitoringMinutes: store.monitoringMinutes,
-    paymentTolerancePercent: store.paymentTolerancePercent.toFixed(),
-  });
-  const requestHash = invoiceRequestHash(input);
-  if (input.orderId) {
-    const existing = await findByOrderId(services, storeId, input.orderId, requestHash);
-    if (existing) return existing;
-  }
-  if (
-    input.userId &&
-    !(await prisma.user.findFirst({ where: { id: input.userId, storeId }, select: { id: true } }))
-  )
-    throw new NotFoundError('user', input.userId);
-
-  const plan = await planPaymentMethods(prisma, services.chains, services.rates, storeId, input);
-  const id = newInvoiceId();
-  const expiresAt = new Date(now.getTime() + input.expirationMinutes * 60_000);
-  const monitoringEndsAt = new Date(expiresAt.getTime() + input.monitoringMinutes * 60_000);
-  const refills = new Set<string>();
-
-  try {
-    await prisma.$transaction(async (tx) => {
-      await tx.invoice.create({
-        data: {
-          id,
-          storeId,
-          orderId: input.orderId,
-          requestHash,
-          price: input.price,
-          currency: input.currency,
-          description: input.description,
-          metadata: (input.metadata ?? undefined) as Prisma.InputJsonValue | undefined,
-          userId: input.userId,
-          redirectUrl: input.redirectUrl,
-          notificationUrl: input.notificationUrl,
-          paymentTolerancePercent: input.paymentTolerancePercent,
-          expiresAt,
-          monitoringEndsAt,
-          createdAt: now,
-        },
-      });
-      // One address per chain: on an EVM chain the native coin and its tokens share it.
-      const addressOfChain = new Map<string, { id: string; address: string }>();
-      for (const method of plan) {
-        if (addressOfChain.has(method.asset.chain)) continue;
-        const taken = await takeAddress(services, tx, method, id, now, refills);
-        addressOfChain.set(method.asset.chain, taken);
-      }
-      await tx.paymentMethod.createMany({
-        data: plan.map((method) => {
-          const address = addressOfChain.get(method.asset.chain)!;
-          const chain = services.chains.chains[method.asset.chain];
-          return {
-            id: randomUUID(),
-            invoiceId: id,
-            asset: method.asset.code,
-            chain: chain.name,
-            addressId: address.id,
-            address: address.address,
-            amountDue: method.amountDue.toString(),
-            rate: method.rate,
-            rateSource: method.rateSource,
-            paymentUri: paymentUri(chain, method.asset, address.address, method.amountDue, store.name),
-          };
-        }),
-      });
-      await publishInvoiceEvents(services, tx, { id, storeId, notificationUrl: input.notificationUrl }, [
-        'invoice.created',
-      ]);
-      await services.jobs.send(
-        'invoice.deadline',
-        { invoiceId: id },
-        { tx, startAfter: expiresAt, singletonKey: id },
-      );
-    });
-  } catch (error) {
-    // Two creates with one orderId raced: the loser answers like a repeated create.
-    if (input.orderId && error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002') {
-      const existing = await findByOrderId(services, storeId, input.orderId, requestHash);
-      if (existing) return existing;
-    }
-    throw error;
-  }
-  services.bus.notifyCommitted();
-  for (const walletId of refills) {
-    await services.jobs.send('wallet.refill-pool', { walletId }, { singletonKey: walletId }).catch((e) => {
-      services.log.warn({ err: e, walletId }, 'could not queue an address pool refill');
-    });
-  }
-  return { id };
+/** The unique violation of ("storeId", "orderId"), from pg. */
+function isOrderIdConflict(error: unknown): boolean {
+  const e = error as { code?: string; constraint?: string };
+  return e?.code === '23505' && (e.constraint?.includes('orderId') ?? false);
 }
 
 async function findByOrderId(services: Services, storeId: string, orderId: string, requestHash: string) {
@@ -156,32 +247,4 @@ async function findByOrderId(services: Services, storeId: string, orderId: strin
       details: { orderId, invoiceId: existing.id },
     });
   return { id: existing.id };
-}
-
-/**
- * An address from the pool; when the pool is empty (a burst outran the refill job), one is
- * derived right here so the create still succeeds, and a refill is queued.
- */
-async function takeAddress(
-  services: Services,
-  tx: Tx,
-  method: PlannedMethod,
-  invoiceId: string,
-  now: Date,
-  refills: Set<string>,
-): Promise<{ id: string; address: string }> {
-  const allocated = await allocateInvoiceAddress(tx, method.walletId, invoiceId, now);
-  if (allocated) {
-    if (allocated.walletNextIndex - allocated.derivationIndex <= POOL_LOW_WATER) refills.add(method.walletId);
-    return allocated;
-  }
-  refills.add(method.walletId);
-  const wallet = await tx.wallet.findUniqueOrThrow({ where: { id: method.walletId } });
-  const index = await reserveIndexes(tx, wallet.id, 1);
-  const [derived] = services.derivers.forWallet(wallet).derive(index, 1);
-  await insertFreeAddresses(tx, wallet, [derived]);
-  const taken = await allocateInvoiceAddress(tx, wallet.id, invoiceId, now);
-  if (!taken) throw new Error(`address ${index} of wallet ${wallet.id} vanished while allocating`);
-  services.log.warn({ walletId: wallet.id, index }, 'address pool was empty; derived on the request path');
-  return taken;
 }

@@ -1,5 +1,4 @@
 import type { AssetConfig, ChainsConfig } from '../chains/chains-config.ts';
-import type { PrismaClient } from '../db/client.ts';
 import { priceToUnits } from '../domain/decimal-units.ts';
 import { KassaError, ValidationError } from '../domain/errors.ts';
 import type { NormalizedInvoiceInput } from '../domain/invoice-input.ts';
@@ -26,10 +25,9 @@ export interface PlannedMethod {
  * work (rates) happens here, outside the transaction.
  */
 export async function planPaymentMethods(
-  prisma: PrismaClient,
   chains: ChainsConfig,
   rates: RateService,
-  storeId: string,
+  walletOfChain: ReadonlyMap<string, string>,
   input: NormalizedInvoiceInput,
 ): Promise<PlannedMethod[]> {
   const pricedInAsset = chains.assets[input.currency];
@@ -37,14 +35,6 @@ export async function planPaymentMethods(
   else validateAssetAmount(input.price, pricedInAsset.decimals);
   if (!pricedInAsset && !isFiatCurrency(input.currency))
     throw new ValidationError('currency', 'is neither a fiat currency nor a configured asset');
-
-  const wallets = await prisma.wallet.findMany({
-    where: { storeId },
-    orderBy: { createdAt: 'desc' },
-    select: { id: true, chain: true },
-  });
-  const walletOfChain = new Map<string, string>();
-  for (const w of wallets) if (!walletOfChain.has(w.chain)) walletOfChain.set(w.chain, w.id);
 
   let codes = input.assets;
   if (codes) {

@@ -1,9 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { DerivedAddress } from '../domain/derived-address.ts';
-import type { Tx } from './client.ts';
+import type { PrismaClient, Tx } from './client.ts';
+import { runSql, type SqlTx } from './sql-tx.ts';
 
 export interface AllocatedAddress {
   id: string;
+  walletId: string;
   address: string;
   derivationIndex: number;
   /** The wallet's next index to derive: how far the pool reaches above this address. */
@@ -31,28 +33,38 @@ export async function insertFreeAddresses(
 }
 
 /**
- * Takes the lowest FREE address of a wallet for an invoice. SKIP LOCKED lets concurrent
- * creates each take a different row without waiting on one another; the row lock plus the
- * state change make it impossible for two open invoices to get the same address. Lowest index
- * first keeps handed-out addresses dense, which is what wallets' gap limits expect.
+ * Takes the lowest FREE address of each wallet for an invoice, in one statement. SKIP LOCKED
+ * lets concurrent creates each take a different row without waiting on one another; the row
+ * lock plus the state change make it impossible for two open invoices to get the same address.
+ * Lowest index first keeps handed-out addresses dense, which is what wallets' gap limits
+ * expect. A wallet whose pool is empty (or entirely locked by other creates) is missing from
+ * the result.
  */
-export async function allocateInvoiceAddress(
-  tx: Tx,
-  walletId: string,
+export async function allocateInvoiceAddresses(
+  tx: SqlTx,
+  walletIds: readonly string[],
   invoiceId: string,
   now: Date,
-): Promise<AllocatedAddress | undefined> {
-  const rows = await tx.$queryRaw<AllocatedAddress[]>`
-    UPDATE "Address" SET state = 'INVOICE', "invoiceId" = ${invoiceId}, "allocatedAt" = ${now}
-    WHERE id = (
-      SELECT id FROM "Address" WHERE "walletId" = ${walletId}::uuid AND state = 'FREE'
-      ORDER BY "derivationIndex" LIMIT 1 FOR UPDATE SKIP LOCKED)
-    RETURNING id, address, "derivationIndex",
-      (SELECT "nextIndex" FROM "Wallet" WHERE id = ${walletId}::uuid) AS "walletNextIndex"`;
-  return rows[0];
+): Promise<AllocatedAddress[]> {
+  return runSql<AllocatedAddress>(
+    tx,
+    `UPDATE "Address" a SET state = 'INVOICE', "invoiceId" = $2, "allocatedAt" = $3::timestamptz
+     FROM (SELECT free.id, w."nextIndex"
+           FROM "Wallet" w
+           CROSS JOIN LATERAL (
+             SELECT f.id FROM "Address" f
+             WHERE f."walletId" = w.id AND f.state = 'FREE'
+             ORDER BY f."derivationIndex" LIMIT 1 FOR UPDATE SKIP LOCKED) AS free
+           WHERE w.id = ANY($1::uuid[])) AS pick
+     WHERE a.id = pick.id
+     RETURNING a.id::text AS id, a."walletId"::text AS "walletId", a.address, a."derivationIndex",
+               pick."nextIndex" AS "walletNextIndex"`,
+    [walletIds, invoiceId, now],
+    { prepare: true },
+  );
 }
 
-/** Reserves the next derivation index of a wallet (for the pool-empty fallback and refills). */
+/** Reserves the next derivation indexes of a wallet (refills and deposit addresses). */
 export async function reserveIndexes(tx: Tx, walletId: string, count: number): Promise<number> {
   const rows = await tx.$queryRaw<Array<{ start: number }>>`
     UPDATE "Wallet" SET "nextIndex" = "nextIndex" + ${count} WHERE id = ${walletId}::uuid
@@ -60,7 +72,7 @@ export async function reserveIndexes(tx: Tx, walletId: string, count: number): P
   return rows[0].start;
 }
 
-export async function countFreeAddresses(tx: Tx, walletId: string): Promise<number> {
+export async function countFreeAddresses(tx: Tx | PrismaClient, walletId: string): Promise<number> {
   const rows = await tx.$queryRaw<Array<{ n: number }>>`
     SELECT count(*)::int AS n FROM "Address" WHERE "walletId" = ${walletId}::uuid AND state = 'FREE'`;
   return rows[0].n;

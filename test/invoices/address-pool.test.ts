@@ -134,7 +134,7 @@ describe('address pool', () => {
       expect(pool.invoice).toBe(50);
       expect(pool.nextIndex).toBeGreaterThan(50);
       expect(pool.free).toBe(pool.nextIndex - 50);
-      // Refills run at the low-water mark (20 left above the address just taken).
+      // Refills run at the low-water mark (half the pool size of 50 left above the address just taken).
       expect(pool.free).toBeGreaterThanOrEqual(20);
       expect(pool.indexes).toEqual(range(pool.nextIndex));
       derived.push(pool.nextIndex);

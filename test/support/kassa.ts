@@ -26,6 +26,9 @@ export async function startKassa(
     LOG_LEVEL: 'silent',
     KASSA_DB_POOL_SIZE: '5',
     KASSA_JOBS_POOL_SIZE: '3',
+    // Small pools, derived whole when a wallet is added: no background refill runs unless a
+    // test takes enough addresses to reach the low-water mark (half).
+    KASSA_ADDRESS_POOL_SIZE: '50',
     ...env,
     DATABASE_URL: databaseUrl,
   });
@@ -72,6 +75,7 @@ export async function spawnKassa(
       // Many test processes share one Postgres (100 connections by default): keep each small.
       KASSA_DB_POOL_SIZE: '5',
       KASSA_JOBS_POOL_SIZE: '3',
+      KASSA_ADDRESS_POOL_SIZE: '50',
       PORT: '0',
       LOG_LEVEL: 'info',
       ...env,

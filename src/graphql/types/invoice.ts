@@ -220,6 +220,17 @@ builder.queryFields((t) => ({
   }),
 }));
 
+/**
+ * Whether a new invoice's own rows answer the client's selection: its columns, its payment
+ * methods and its (still empty) payments do; anything else (storeName, user) is read back.
+ */
+function answersFromNewRows(query: { include?: Record<string, unknown>; select?: unknown }): boolean {
+  if (query.select) return false;
+  return Object.keys(query.include ?? {}).every(
+    (relation) => relation === 'paymentMethods' || relation === 'payments',
+  );
+}
+
 builder.mutationFields((t) => ({
   createInvoice: t.prismaField({
     type: 'Invoice',
@@ -228,7 +239,8 @@ builder.mutationFields((t) => ({
     args: { input: t.arg({ type: CreateInvoiceInput, required: true }) },
     resolve: async (query, _root, { input }, ctx) => {
       const userId = input.userId == null ? null : String(input.userId);
-      const { id } = await createInvoice(ctx.services, keyStoreId(ctx), { ...input, userId });
+      const { id, created } = await createInvoice(ctx.services, keyStoreId(ctx), { ...input, userId });
+      if (created && answersFromNewRows(query)) return created;
       // Read back with the selection the client asked for (relations such as storeName included).
       return ctx.prisma.invoice.findUniqueOrThrow({ ...query, where: { id } });
     },
