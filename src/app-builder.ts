@@ -20,6 +20,7 @@ import { type DevChain, startDevChain } from './dev-chain/start-dev-chain.ts';
 import { EventBus } from './events/event-bus.ts';
 import { createMetrics } from './http/metrics.ts';
 import { createHttpServer } from './http/server.ts';
+import { startDeadlineSweep } from './jobs/deadline-sweep.ts';
 import { jobHandlers } from './jobs/handlers.ts';
 import { JobQueue } from './jobs/job-queue.ts';
 import type { QueueName } from './jobs/queues.ts';
@@ -166,6 +167,8 @@ export function buildApp(config: Config, options: BuildOptions = {}): App {
         await jobs.send('chain.watch', { chain }, { singletonKey: chain });
         await jobs.scheduleKeyed('chain.watch', '* * * * *', { chain }, chain);
       }
+      const sweep = startDeadlineSweep(running());
+      stops.push(() => sweep.stop());
       log.info(
         { queues: Object.keys(handlers), chains: Object.keys(chains.chains) },
         'worker is taking jobs',

@@ -22,11 +22,10 @@ import type pg from 'pg';
  * The values are those of an invoice Kassa created in the same run (its columns copied; new
  * ids, a unique orderId, fresh timestamps), so the rows are the same size and shape.
  *
- * What Kassa's createInvoice writes besides, and the baseline does not: the two "Address" pool
- * rows it takes (UPDATE … FOR UPDATE SKIP LOCKED), two "Event" rows, the pg-boss
- * `invoice.deadline` job and sometimes a `wallet.refill-pool` job; and the reads around them
- * (store, orderId check, wallets, the invoice read back). That work is what the SPEC's 35%
- * leaves room for.
+ * What Kassa's createInvoice does besides, and the baseline does not: it takes two "Address"
+ * pool rows (UPDATE … FOR UPDATE SKIP LOCKED), writes the bus's "Event" rows and sometimes a
+ * `wallet.refill-pool` job, parses and authorizes a GraphQL request, prices the methods and
+ * answers JSON. That work is what the SPEC's 35% leaves room for.
  */
 export const BASELINE_SCHEMA = 'bench_baseline';
 /** The baseline pool's application_name, to tell its backends from Kassa's. */

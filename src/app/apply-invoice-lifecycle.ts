@@ -8,7 +8,7 @@ import type { Services } from './services.ts';
 
 /**
  * Brings one invoice up to date with its payments and the clock, inside the caller's
- * transaction (a deadline job, or a watcher that recorded a payment): runs the pure lifecycle
+ * transaction (the deadline sweep, a monitoring-end job, or a watcher that recorded a payment): runs the pure lifecycle
  * function, stores the new state with its events, hands back addresses of a closed invoice and
  * schedules the next deadline. Safe to call any number of times.
  */

@@ -48,8 +48,9 @@ function newInvoiceId(): string {
  * content is DUPLICATE_ORDER_ID.
  *
  * One transaction on a plain pg client: allocate one address per wallet, write the invoice,
- * its methods and bus events in one statement, the webhook outbox (only when someone listens)
- * and the deadline job. Store settings and wallets come from the per-process StoreCatalog.
+ * its methods and bus events in one statement, and the webhook outbox (only when someone
+ * listens); expiry needs no job of its own (the worker's deadline sweep reads expiresAt). Store
+ * settings and wallets come from the per-process StoreCatalog.
  */
 export async function createInvoice(
   services: Services,
@@ -156,11 +157,6 @@ async function writeInvoice(
   );
   if (hasWebhookEndpoints || invoice.notificationUrl)
     await enqueueWebhookEvents(services, client, invoiceWebhookEvents(invoice, types));
-  await services.jobs.send(
-    'invoice.deadline',
-    { invoiceId: invoice.id },
-    { tx: client, startAfter: invoice.expiresAt, singletonKey: invoice.id },
-  );
   return { created: asPrismaRows(invoice, methods), addresses };
 }
 

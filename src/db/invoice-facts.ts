@@ -32,7 +32,7 @@ export function toInvoiceFacts(invoice: Invoice & { paymentMethods: PaymentMetho
 
 /**
  * Locks an invoice row and reads what the lifecycle function needs. The row lock serialises
- * every writer of one invoice (deadline job, watchers, markInvoice), so each transition and its
+ * every writer of one invoice (deadline sweep and jobs, watchers, markInvoice), so each transition and its
  * events happen exactly once.
  */
 export async function lockInvoiceFacts(tx: Tx, invoiceId: string) {

@@ -5,7 +5,10 @@
 export interface QueuePayloads {
   /** Deletes subscription events older than the retention window. */
   'events.prune': Record<string, never>;
-  /** An invoice deadline (expiry, then the end of monitoring) has come: apply the lifecycle. */
+  /**
+   * The end of an expired invoice's monitoring window has come: apply the lifecycle (it hands
+   * the addresses back). Expiry itself is found by the worker's deadline sweep.
+   */
   'invoice.deadline': { invoiceId: string };
   /** Derive addresses ahead of demand so invoice creation never derives on the request path. */
   'wallet.refill-pool': { walletId: string };
@@ -67,8 +70,7 @@ export const QUEUE_POLICIES: Record<QueueName, QueuePolicy> = {
     heartbeatSeconds: 10,
   },
   'invoice.deadline': {
-    // Deadlines are minutes away and the worker polls every few seconds: a NOTIFY in every
-    // create's transaction would only serialise the commits of concurrent creates.
+    // Monitoring ends hours away and the worker polls every few seconds: no NOTIFY needed.
     notify: false,
     retryLimit: 20,
     retryDelaySeconds: 2,

@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expireDueInvoices } from '../../src/app/expire-due-invoices.ts';
 import {
   AddWalletDocument,
   CreateInvoiceDocument,
@@ -186,7 +187,7 @@ describe('createInvoice: details and deadlines', () => {
     expect(createInvoice.storeName).toBe('Price store');
   });
 
-  it('sets expiry and monitoring deadlines from the store settings or the request, and schedules the expiry job', async () => {
+  it('sets expiry and monitoring deadlines from the store settings or the request, and expires by them', async () => {
     clock.set(new Date('2031-03-04T05:06:07.000Z'));
     try {
       const byStore = await create(shop, { price: '10', currency: 'EUR', assets: ['BTC'] });
@@ -207,11 +208,16 @@ describe('createInvoice: details and deadlines', () => {
       expect(custom.monitoringEndsAt).toBe('2031-03-04T06:36:07.000Z');
       expect(custom.paymentTolerancePercent).toBe('1.5');
 
-      const { rows } = await sql.query<{ start_after: Date; state: string }>(
-        `SELECT start_after, state::text FROM pgboss.job WHERE name = 'invoice.deadline' AND singleton_key = $1`,
-        [custom.id],
-      );
-      expect(rows).toEqual([{ start_after: new Date('2031-03-04T06:06:07.000Z'), state: 'created' }]);
+      // The deadline sweep goes by each invoice's own expiresAt.
+      const statusOf = (id: string) =>
+        scalar<string>(sql, 'SELECT status::text FROM "Invoice" WHERE id = $1', [id]);
+      clock.set(new Date('2031-03-04T06:06:06.999Z'));
+      await expireDueInvoices(kassa.app.services!);
+      expect(await statusOf(byStore.id)).toBe('EXPIRED');
+      expect(await statusOf(custom.id)).toBe('NEW');
+      clock.set(new Date('2031-03-04T06:06:07.000Z'));
+      await expireDueInvoices(kassa.app.services!);
+      expect(await statusOf(custom.id)).toBe('EXPIRED');
       expect(await countEvents(sql, custom.id, 'invoice.created')).toBe(1);
     } finally {
       clock.set(new Date());
@@ -292,13 +298,6 @@ describe('createInvoice: orderId idempotency', () => {
          AND NOT EXISTS (SELECT 1 FROM "Invoice" i WHERE i.id = a."invoiceId")`,
       ),
     ).toBe(0);
-    expect(
-      await scalar(
-        sql,
-        `SELECT count(*)::int FROM pgboss.job WHERE name = 'invoice.deadline' AND singleton_key = $1`,
-        [invoice.id],
-      ),
-    ).toBe(1);
   });
 
   it('lets exactly one of 10 concurrent creates with one orderId and different prices win', async () => {

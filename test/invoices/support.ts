@@ -104,11 +104,12 @@ export async function writeSnapshot(pool: pg.Pool) {
     (SELECT count(*) FROM "Event")::int AS events,
     (SELECT count(*) FROM "Wallet")::int AS wallets,
     (SELECT count(*) FROM "Address" WHERE state <> 'FREE')::int AS "takenAddresses",
-    (SELECT count(*) FROM pgboss.job WHERE name = 'invoice.deadline')::int AS "deadlineJobs"`);
+    (SELECT count(*) FROM pgboss.job WHERE name = 'invoice.deadline')::int AS "deadlineJobs",
+    (SELECT count(*) FROM "WebhookDelivery")::int AS "webhookDeliveries"`);
   return rows[0] as Record<string, number>;
 }
 
-/** Makes the deadline jobs of an invoice (or of its monitoring end) due now, by the database clock. */
+/** Makes a queued deadline job (`<invoice id>:monitoring`: the end of monitoring) due now, by the database clock. */
 export async function makeDeadlineDue(pool: pg.Pool, singletonKey: string): Promise<number> {
   const { rowCount } = await pool.query(
     `UPDATE pgboss.job SET start_after = now()

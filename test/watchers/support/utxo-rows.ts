@@ -122,13 +122,3 @@ export async function eventsOn(
   );
   return rows.map((r) => (r.paymentId ? { type: r.type, paymentId: r.paymentId } : { type: r.type }));
 }
-
-/** Makes the invoice's pending expiry job due now, by the database clock. */
-export async function makeDeadlineDue(pool: pg.Pool, invoiceId: string): Promise<number> {
-  const { rowCount } = await pool.query(
-    `UPDATE pgboss.job SET start_after = now()
-     WHERE name = 'invoice.deadline' AND singleton_key = $1 AND state IN ('created', 'retry')`,
-    [invoiceId],
-  );
-  return rowCount ?? 0;
-}

@@ -1,0 +1,2 @@
+-- CreateIndex
+CREATE INDEX "Invoice_status_expiresAt_idx" ON "Invoice"("status", "expiresAt");
