@@ -1,10 +1,13 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import type pg from 'pg';
-import type { AssetConfig, ChainConfig } from '../chains/chains-config.ts';
-import { type AllocatedAddress, allocateInvoiceAddresses } from '../db/address-pool.ts';
 import { Prisma } from '../db/client.ts';
 import type { Invoice, PaymentMethod } from '../db/generated/prisma/client.ts';
-import { insertInvoice, type NewInvoice, type NewPaymentMethod } from '../db/insert-invoice.ts';
+import {
+  type AllocatedAddress,
+  type InsertInvoiceResult,
+  insertInvoice,
+  type NewInvoice,
+  type NewPaymentMethod,
+} from '../db/insert-invoice.ts';
 import { withPgTransaction } from '../db/sql-tx.ts';
 import { KassaError, NotFoundError } from '../domain/errors.ts';
 import {
@@ -13,21 +16,14 @@ import {
   type NormalizedInvoiceInput,
   normalizeInvoiceInput,
 } from '../domain/invoice-input.ts';
-import { bip21Uri, eip681Uri } from '../domain/payment-uri.ts';
 import { enqueueWebhookEvents } from '../webhooks/enqueue-webhook-events.ts';
+import { paymentUriParts } from './payment-uri-for.ts';
 import { type PlannedMethod, planPaymentMethods } from './plan-payment-methods.ts';
 import { invoiceBusEvents, invoiceWebhookEvents } from './publish-invoice-events.ts';
 import { refillAddressPool } from './refill-address-pool.ts';
 import { requestPoolRefill } from './request-pool-refill.ts';
 import type { Services } from './services.ts';
 import type { StoreProfile } from './store-catalog.ts';
-
-const BIP21_SCHEME = {
-  bitcoin: 'bitcoin',
-  litecoin: 'litecoin',
-  'bitcoin-cash': 'bitcoincash',
-  dogecoin: 'dogecoin',
-} as const;
 
 /** Addresses derived on the request path when a burst emptied a wallet's pool. */
 const EMERGENCY_DERIVE = 20;
@@ -72,22 +68,14 @@ export async function createInvoice(
   const plan = await planPaymentMethods(services.chains, services.rates, store.walletOfChain, input);
   const requestHash = invoiceRequestHash(input);
 
+  // One address per chain: on an EVM chain the native coin and its tokens share it.
+  const methods = plan.map((method) => newPaymentMethod(services, store, method));
   for (let attempt = 1; ; attempt++) {
-    const now = services.now();
-    const invoice = newInvoiceRow(store, input, requestHash, now);
-    let written: Written;
+    const invoice = newInvoiceRow(store, input, requestHash, services.now());
+    let result: InsertInvoiceResult;
     try {
-      written = await withPgTransaction(services.db.pool, (client) =>
-        writeInvoice(services, client, store, invoice, plan),
-      );
+      result = await writeInvoice(services, store, invoice, methods);
     } catch (error) {
-      if (error instanceof PoolEmpty && attempt < ATTEMPTS) {
-        for (const walletId of error.walletIds) {
-          services.log.warn({ walletId }, 'address pool was empty; derived on the request path');
-          await refillAddressPool(services, walletId, { maxAddresses: EMERGENCY_DERIVE });
-        }
-        continue;
-      }
       // Two creates with one orderId raced, or the create was repeated.
       if (input.orderId && isOrderIdConflict(error)) {
         const existing = await findByOrderId(services, storeId, input.orderId, requestHash);
@@ -95,69 +83,70 @@ export async function createInvoice(
       }
       throw error;
     }
+    if (!result.written) {
+      if (attempt >= ATTEMPTS)
+        throw new Error(`address pool still empty for wallets ${result.emptyWallets.join(', ')}`);
+      for (const walletId of result.emptyWallets) {
+        services.log.warn({ walletId }, 'address pool was empty; derived on the request path');
+        await refillAddressPool(services, walletId, { maxAddresses: EMERGENCY_DERIVE });
+      }
+      continue;
+    }
     services.bus.notifyCommitted();
     const lowWater = Math.floor(services.config.addressPoolSize / 2);
-    for (const address of written.addresses)
+    for (const address of result.addresses)
       if (address.walletNextIndex - address.derivationIndex <= lowWater)
         requestPoolRefill(services, address.walletId);
-    return { id: invoice.id, created: written.created };
+    return { id: invoice.id, created: asPrismaRows(invoice, methods, result.addresses) };
   }
 }
 
-interface Written {
-  created: CreatedInvoice;
-  addresses: AllocatedAddress[];
-}
+const CREATED = ['invoice.created'] as const;
 
-/** A wallet's pool had no free address; the transaction rolls back and the create retries. */
-class PoolEmpty extends Error {
-  readonly walletIds: string[];
-  constructor(walletIds: string[]) {
-    super(`address pool empty for wallets ${walletIds.join(', ')}`);
-    this.walletIds = walletIds;
-  }
-}
-
+/**
+ * When no one can receive a webhook of the invoice (no notificationUrl, and the store had no
+ * endpoints the last time this process looked), the write is one statement on the pool: one
+ * round trip and its own transaction. The statement checks for endpoints itself and writes
+ * nothing if it finds some; then, as for every store with endpoints, the write and its outbox
+ * rows share a transaction.
+ */
 async function writeInvoice(
   services: Services,
-  client: pg.PoolClient,
   store: StoreProfile,
   invoice: NewInvoice,
-  plan: PlannedMethod[],
-): Promise<Written> {
-  // One address per chain: on an EVM chain the native coin and its tokens share it.
-  const walletIds = [...new Set(plan.map((m) => m.walletId))];
-  const addresses = await allocateInvoiceAddresses(client, walletIds, invoice.id, invoice.createdAt);
-  if (addresses.length < walletIds.length)
-    throw new PoolEmpty(walletIds.filter((id) => !addresses.some((a) => a.walletId === id)));
-  const addressOf = new Map(addresses.map((a) => [a.walletId, a]));
-  const methods: NewPaymentMethod[] = plan.map((method) => {
-    const address = addressOf.get(method.walletId)!;
-    const chain = services.chains.chains[method.asset.chain];
-    return {
-      id: randomUUID(),
-      asset: method.asset.code,
-      chain: chain.name,
-      addressId: address.id,
-      address: address.address,
-      amountDue: method.amountDue,
-      rate: method.rate,
-      rateSource: method.rateSource,
-      paymentUri: paymentUri(chain, method.asset, address.address, method.amountDue, store.name),
-    };
+  methods: NewPaymentMethod[],
+): Promise<InsertInvoiceResult> {
+  const events = invoiceBusEvents(invoice, CREATED);
+  if (!invoice.notificationUrl && !store.webhookEndpointsSeen) {
+    const result = await insertInvoice(services.db.pool, invoice, methods, events, {
+      refuseIfWebhookEndpoints: true,
+    });
+    store.webhookEndpointsSeen = result.hasWebhookEndpoints;
+    if (result.written || !result.hasWebhookEndpoints) return result;
+  }
+  return withPgTransaction(services.db.pool, async (client) => {
+    const result = await insertInvoice(client, invoice, methods, events, { refuseIfWebhookEndpoints: false });
+    store.webhookEndpointsSeen = result.hasWebhookEndpoints;
+    if (result.written && (result.hasWebhookEndpoints || invoice.notificationUrl))
+      await enqueueWebhookEvents(services, client, invoiceWebhookEvents(invoice, CREATED));
+    return result;
   });
-  // publishInvoiceEvents' two halves, the bus rows folded into the insert statement and the
-  // outbox skipped when nobody can receive the webhook.
-  const types = ['invoice.created'] as const;
-  const { hasWebhookEndpoints } = await insertInvoice(
-    client,
-    invoice,
-    methods,
-    invoiceBusEvents(invoice, types),
-  );
-  if (hasWebhookEndpoints || invoice.notificationUrl)
-    await enqueueWebhookEvents(services, client, invoiceWebhookEvents(invoice, types));
-  return { created: asPrismaRows(invoice, methods), addresses };
+}
+
+function newPaymentMethod(services: Services, store: StoreProfile, method: PlannedMethod): NewPaymentMethod {
+  const chain = services.chains.chains[method.asset.chain];
+  const uri = paymentUriParts(chain, method.asset, method.amountDue, store.name);
+  return {
+    id: randomUUID(),
+    asset: method.asset.code,
+    chain: chain.name,
+    walletId: method.walletId,
+    amountDue: method.amountDue,
+    rate: method.rate,
+    rateSource: method.rateSource,
+    uriBefore: uri.before,
+    uriAfter: uri.after,
+  };
 }
 
 function newInvoiceRow(
@@ -187,7 +176,12 @@ function newInvoiceRow(
 }
 
 /** The rows just written, shaped as Prisma reads them, so the API answers without a read-back. */
-function asPrismaRows(invoice: NewInvoice, methods: NewPaymentMethod[]): CreatedInvoice {
+function asPrismaRows(
+  invoice: NewInvoice,
+  methods: NewPaymentMethod[],
+  addresses: AllocatedAddress[],
+): CreatedInvoice {
+  const addressOf = new Map(addresses.map((a) => [a.walletId, a]));
   return {
     ...invoice,
     status: 'NEW',
@@ -197,33 +191,25 @@ function asPrismaRows(invoice: NewInvoice, methods: NewPaymentMethod[]): Created
     metadata: invoice.metadata as Prisma.JsonValue,
     updatedAt: invoice.createdAt,
     paymentMethods: methods
-      .map((m) => ({
-        id: m.id,
-        invoiceId: invoice.id,
-        asset: m.asset,
-        chain: m.chain,
-        addressId: m.addressId,
-        address: m.address,
-        amountDue: new Prisma.Decimal(m.amountDue.toString()),
-        rate: m.rate === null ? null : new Prisma.Decimal(m.rate),
-        rateSource: m.rateSource,
-        paymentUri: m.paymentUri,
-      }))
+      .map((m) => {
+        const address = addressOf.get(m.walletId)!;
+        return {
+          id: m.id,
+          invoiceId: invoice.id,
+          asset: m.asset,
+          chain: m.chain,
+          addressId: address.id,
+          address: address.address,
+          amountDue: new Prisma.Decimal(m.amountDue.toString()),
+          rate: m.rate === null ? null : new Prisma.Decimal(m.rate),
+          rateSource: m.rateSource,
+          // As the statement wrote it.
+          paymentUri: `${m.uriBefore}${address.address}${m.uriAfter}`,
+        };
+      })
       .sort((a, b) => (a.asset < b.asset ? -1 : a.asset > b.asset ? 1 : 0)),
     payments: [],
   };
-}
-
-function paymentUri(
-  chain: ChainConfig,
-  asset: AssetConfig,
-  address: string,
-  amount: bigint,
-  label: string,
-): string {
-  if (chain.family === 'utxo')
-    return bip21Uri({ scheme: BIP21_SCHEME[chain.coin], address, amount, decimals: asset.decimals, label });
-  return eip681Uri({ chainId: chain.chainId, to: address, amount, token: asset.token });
 }
 
 /** The unique violation of ("storeId", "orderId"), from pg. */

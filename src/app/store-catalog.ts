@@ -13,6 +13,12 @@ export interface StoreProfile {
   paymentTolerancePercent: string;
   /** The wallet that receives new invoices on each chain: the newest one added. */
   walletOfChain: ReadonlyMap<string, string>;
+  /**
+   * Whether this process's last invoice write found webhook endpoints on the store: a hint
+   * that picks the shape of the next write (which checks for itself), learnt as invoices are
+   * created and forgotten with the entry.
+   */
+  webhookEndpointsSeen: boolean;
 }
 
 /** A safety net only: changes evict entries at once through the bus. */
@@ -91,6 +97,7 @@ export class StoreCatalog {
       monitoringMinutes: store.monitoringMinutes,
       paymentTolerancePercent: store.paymentTolerancePercent.toFixed(),
       walletOfChain,
+      webhookEndpointsSeen: false,
     };
   }
 }

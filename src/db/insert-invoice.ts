@@ -1,5 +1,5 @@
 import type { EventInput } from '../events/publish.ts';
-import { runSql, type SqlTx } from './sql-tx.ts';
+import { runSql, type SqlRunner } from './sql-tx.ts';
 
 export interface NewInvoice {
   id: string;
@@ -20,59 +20,117 @@ export interface NewInvoice {
   createdAt: Date;
 }
 
+/** A payment method to write; its address comes from its wallet's pool in the same statement. */
 export interface NewPaymentMethod {
   id: string;
   asset: string;
   chain: string;
-  addressId: string;
-  address: string;
+  walletId: string;
   amountDue: bigint;
   rate: string | null;
   rateSource: string | null;
-  paymentUri: string;
+  /** The payment URI is `uriBefore + address + uriAfter`. */
+  uriBefore: string;
+  uriAfter: string;
 }
 
-// One statement (one round trip, one plan kept per connection): the invoice, its payment
-// methods and its bus events. It also answers whether the store has webhook endpoints, so a
-// store without any skips the outbox's reads.
+export interface AllocatedAddress {
+  id: string;
+  walletId: string;
+  address: string;
+  derivationIndex: number;
+  /** The wallet's next index to derive: how far the pool reaches above this address. */
+  walletNextIndex: number;
+}
+
+export type InsertInvoiceResult =
+  | { written: true; addresses: AllocatedAddress[]; hasWebhookEndpoints: boolean }
+  /** Nothing was written: a wallet's pool was empty (walletIds) or the store has endpoints. */
+  | { written: false; emptyWallets: string[]; hasWebhookEndpoints: boolean };
+
+// One statement, so outside a transaction it is one round trip and its own atomic
+// transaction: take the lowest FREE address of each wallet (SKIP LOCKED: concurrent creates
+// never wait on one another, and the row lock plus the state change keep one address from two
+// open invoices), then write the invoice, its payment methods and its bus events. It writes
+// nothing when a wallet has no free address, or, when asked ($29), when the store has webhook
+// endpoints: their outbox rows must be written in the same transaction, which the caller then
+// opens. Foreign keys are checked at the end of the statement, by when the invoice exists.
 const INSERT_INVOICE = `
-WITH invoice AS (
+WITH pick AS (
+  SELECT free.id, w.id AS "walletId", w."nextIndex"
+  FROM "Wallet" w
+  CROSS JOIN LATERAL (
+    SELECT f.id FROM "Address" f
+    WHERE f."walletId" = w.id AND f.state = 'FREE'
+    ORDER BY f."derivationIndex" LIMIT 1 FOR UPDATE SKIP LOCKED) AS free
+  WHERE w.id = ANY($28::uuid[])
+), listening AS (
+  SELECT EXISTS (SELECT 1 FROM "WebhookEndpoint" e
+                 WHERE e."storeId" = $2::uuid AND e."deletedAt" IS NULL AND e."disabledAt" IS NULL) AS yes
+), go AS (
+  SELECT (SELECT count(*) FROM pick) = cardinality($28::uuid[])
+         AND NOT ($29::boolean AND (SELECT yes FROM listening)) AS ok
+), taken AS (
+  UPDATE "Address" a SET state = 'INVOICE', "invoiceId" = $1, "allocatedAt" = $15::timestamptz
+  FROM pick, go
+  WHERE go.ok AND a.id = pick.id
+  RETURNING a.id, a."walletId", a.address, a."derivationIndex", pick."nextIndex"
+), invoice AS (
   INSERT INTO "Invoice" (id, "storeId", "orderId", "requestHash", price, currency, description, metadata,
     "userId", "redirectUrl", "notificationUrl", "paymentTolerancePercent", "expiresAt", "monitoringEndsAt",
     "createdAt", "updatedAt")
-  VALUES ($1, $2::uuid, $3, $4, $5::numeric, $6, $7, $8::jsonb, $9::uuid, $10, $11, $12::numeric,
-    $13::timestamptz, $14::timestamptz, $15::timestamptz, $15::timestamptz)
+  SELECT $1, $2::uuid, $3, $4, $5::numeric, $6, $7, $8::jsonb, $9::uuid, $10, $11, $12::numeric,
+    $13::timestamptz, $14::timestamptz, $15::timestamptz, $15::timestamptz
+  FROM go WHERE go.ok
   RETURNING id
 ), methods AS (
   INSERT INTO "PaymentMethod" (id, "invoiceId", asset, chain, "addressId", address, "amountDue", rate,
     "rateSource", "paymentUri")
-  SELECT m.id, invoice.id, m.asset, m.chain, m.address_id, m.address, m.amount_due, m.rate, m.rate_source, m.uri
-  FROM invoice, unnest($16::uuid[], $17::text[], $18::text[], $19::uuid[], $20::text[], $21::numeric[],
+  SELECT m.id, invoice.id, m.asset, m.chain, t.id, t.address, m.amount_due, m.rate, m.rate_source,
+    m.uri_before || t.address || m.uri_after
+  FROM invoice
+  CROSS JOIN unnest($16::uuid[], $17::text[], $18::text[], $19::uuid[], $20::text[], $21::numeric[],
     $22::numeric[], $23::text[], $24::text[])
-    AS m(id, asset, chain, address_id, address, amount_due, rate, rate_source, uri)
+    AS m(id, asset, chain, wallet_id, uri_before, amount_due, rate, rate_source, uri_after)
+  JOIN taken t ON t."walletId" = m.wallet_id
   RETURNING 1
 ), events AS (
   INSERT INTO "Event" (topic, "storeId", payload)
-  SELECT e.topic, e.store_id, e.payload FROM unnest($25::text[], $26::uuid[], $27::jsonb[]) AS e(topic, store_id, payload)
+  SELECT e.topic, e.store_id, e.payload
+  FROM invoice, unnest($25::text[], $26::uuid[], $27::jsonb[]) AS e(topic, store_id, payload)
   RETURNING 1
 )
-SELECT (SELECT count(*)::int FROM methods) AS methods,
-  EXISTS (SELECT 1 FROM "WebhookEndpoint" e
-          WHERE e."storeId" = $2::uuid AND e."deletedAt" IS NULL AND e."disabledAt" IS NULL)
-    AS "hasWebhookEndpoints"`;
+SELECT go.ok AS written,
+  (SELECT yes FROM listening) AS "hasWebhookEndpoints",
+  (SELECT count(*)::int FROM methods) AS methods,
+  ARRAY(SELECT "walletId"::text FROM pick) AS picked,
+  (SELECT coalesce(json_agg(json_build_object('id', id, 'walletId', "walletId", 'address', address,
+     'derivationIndex', "derivationIndex", 'walletNextIndex', "nextIndex")), '[]') FROM taken) AS addresses
+FROM go`;
 
 /**
- * Writes a new invoice with its payment methods (their addresses already allocated in `tx`)
- * and its bus events. Returns whether the store has any webhook endpoint.
- * A repeated orderId fails with the unique violation of ("storeId", "orderId").
+ * Writes a new invoice with its payment methods, each given the next free address of its
+ * wallet, and its bus events, in one statement. A repeated orderId fails with the unique
+ * violation of ("storeId", "orderId") and writes nothing.
+ *
+ * `refuseIfWebhookEndpoints`: write only if the store has no webhook endpoint (for a caller
+ * outside a transaction, which could not add the outbox rows).
  */
 export async function insertInvoice(
-  tx: SqlTx,
+  tx: SqlRunner,
   invoice: NewInvoice,
   methods: readonly NewPaymentMethod[],
   events: readonly EventInput[],
-): Promise<{ hasWebhookEndpoints: boolean }> {
-  const [row] = await runSql<{ methods: number; hasWebhookEndpoints: boolean }>(
+  options: { refuseIfWebhookEndpoints: boolean },
+): Promise<InsertInvoiceResult> {
+  const walletIds = [...new Set(methods.map((m) => m.walletId))];
+  const [row] = await runSql<{
+    written: boolean;
+    hasWebhookEndpoints: boolean;
+    methods: number;
+    picked: string[];
+    addresses: AllocatedAddress[];
+  }>(
     tx,
     INSERT_INVOICE,
     [
@@ -94,19 +152,27 @@ export async function insertInvoice(
       methods.map((m) => m.id),
       methods.map((m) => m.asset),
       methods.map((m) => m.chain),
-      methods.map((m) => m.addressId),
-      methods.map((m) => m.address),
+      methods.map((m) => m.walletId),
+      methods.map((m) => m.uriBefore),
       methods.map((m) => m.amountDue.toString()),
       methods.map((m) => m.rate),
       methods.map((m) => m.rateSource),
-      methods.map((m) => m.paymentUri),
+      methods.map((m) => m.uriAfter),
       events.map((e) => e.topic),
       events.map((e) => e.storeId),
       events.map((e) => JSON.stringify(e.payload)),
+      walletIds,
+      options.refuseIfWebhookEndpoints,
     ],
     { prepare: true },
   );
+  if (!row.written)
+    return {
+      written: false,
+      emptyWallets: walletIds.filter((id) => !row.picked.includes(id)),
+      hasWebhookEndpoints: row.hasWebhookEndpoints,
+    };
   if (row.methods !== methods.length)
     throw new Error(`invoice ${invoice.id}: wrote ${row.methods} of ${methods.length} payment methods`);
-  return { hasWebhookEndpoints: row.hasWebhookEndpoints };
+  return { written: true, addresses: row.addresses, hasWebhookEndpoints: row.hasWebhookEndpoints };
 }

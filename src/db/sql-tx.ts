@@ -10,13 +10,16 @@ import type { Tx } from './client.ts';
  */
 export type SqlTx = Tx | pg.PoolClient;
 
+/** Where a statement can run: in a transaction, or on the pool as a transaction of its own. */
+export type SqlRunner = SqlTx | pg.Pool;
+
 /**
  * Runs one parameterised statement in `tx` and returns its rows. Both kinds answer text, int,
  * jsonb and timestamptz columns alike; numeric and bigint columns differ (Prisma: Decimal and
  * bigint, pg: strings), so statements run through here cast those to text.
  */
 export async function runSql<R = Record<string, unknown>>(
-  tx: SqlTx,
+  tx: SqlRunner,
   text: string,
   values: readonly unknown[] = [],
   options: { prepare?: boolean } = {},

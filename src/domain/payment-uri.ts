@@ -35,7 +35,36 @@ export function bip21Uri(input: {
   label?: string;
   message?: string;
 }): string {
-  const target = bip21Target(input.scheme, input.address);
+  const carriesScheme = bip21AddressCarriesScheme(input.scheme, input.address);
+  const { before, after } = bip21Parts({ ...input, addressCarriesScheme: carriesScheme });
+  return `${before}${input.address}${after}`;
+}
+
+/**
+ * A payment URI cut around its address, for a write that only learns the address in the
+ * database: `before + address + after` is the URI. One address appears once in every URI here.
+ */
+export interface UriParts {
+  before: string;
+  after: string;
+}
+
+/**
+ * bip21Uri without the address. `addressCarriesScheme`: the address is a cashaddr with its
+ * prefix (`bitcoincash:q…`), which is then the whole scheme part.
+ *
+ * @example
+ * bip21Parts({ scheme: 'bitcoin', amount: 150000n, decimals: 8, label: 'Shop' });
+ * // { before: 'bitcoin:', after: '?amount=0.0015&label=Shop' }
+ */
+export function bip21Parts(input: {
+  scheme: Bip21Scheme;
+  addressCarriesScheme?: boolean;
+  amount?: bigint;
+  decimals: number;
+  label?: string;
+  message?: string;
+}): UriParts {
   const params: string[] = [];
   if (input.amount !== undefined) {
     if (input.amount <= 0n) throw new ValidationError('amount', 'must be greater than 0');
@@ -43,7 +72,10 @@ export function bip21Uri(input: {
   }
   if (input.label) params.push(`label=${encodeURIComponent(input.label)}`);
   if (input.message) params.push(`message=${encodeURIComponent(input.message)}`);
-  return params.length > 0 ? `${target}?${params.join('&')}` : target;
+  return {
+    before: input.addressCarriesScheme ? '' : `${input.scheme}:`,
+    after: params.length > 0 ? `?${params.join('&')}` : '',
+  };
 }
 
 /**
@@ -59,25 +91,41 @@ export function bip21Uri(input: {
  * // "ethereum:0x89205a3a3b2a69de6dbf7f01ed13b2108b2c43e7@1/transfer?address=0x8e23ee67d1332ad560396262c48ffbb01f93d052&uint256=1"
  */
 export function eip681Uri(input: { chainId: number; to: string; amount?: bigint; token?: string }): string {
-  if (!Number.isSafeInteger(input.chainId) || input.chainId <= 0)
-    throw new ValidationError('chainId', 'must be a positive integer');
   evmAddress(input.to, 'to');
-  if (input.amount !== undefined && (input.amount < 0n || input.amount > MAX_UINT256))
-    throw new ValidationError('amount', 'must be from 0 to 2^256 - 1');
-  if (input.token === undefined) {
-    const base = `ethereum:${input.to}@${input.chainId}`;
-    return input.amount === undefined ? base : `${base}?value=${input.amount}`;
-  }
-  evmAddress(input.token, 'token');
-  const call = `ethereum:${input.token}@${input.chainId}/transfer?address=${input.to}`;
-  return input.amount === undefined ? call : `${call}&uint256=${input.amount}`;
+  const { before, after } = eip681Parts(input);
+  return `${before}${input.to}${after}`;
 }
 
-function bip21Target(scheme: Bip21Scheme, address: string): string {
+/**
+ * eip681Uri without the recipient address.
+ *
+ * @example
+ * eip681Parts({ chainId: 1, amount: 5n });
+ * // { before: 'ethereum:', after: '@1?value=5' }
+ */
+export function eip681Parts(input: { chainId: number; amount?: bigint; token?: string }): UriParts {
+  if (!Number.isSafeInteger(input.chainId) || input.chainId <= 0)
+    throw new ValidationError('chainId', 'must be a positive integer');
+  if (input.amount !== undefined && (input.amount < 0n || input.amount > MAX_UINT256))
+    throw new ValidationError('amount', 'must be from 0 to 2^256 - 1');
+  if (input.token === undefined)
+    return {
+      before: 'ethereum:',
+      after: `@${input.chainId}${input.amount === undefined ? '' : `?value=${input.amount}`}`,
+    };
+  evmAddress(input.token, 'token');
+  return {
+    before: `ethereum:${input.token}@${input.chainId}/transfer?address=`,
+    after: input.amount === undefined ? '' : `&uint256=${input.amount}`,
+  };
+}
+
+/** Checks a BIP21 address; true when it is a cashaddr that carries its own prefix. */
+function bip21AddressCarriesScheme(scheme: Bip21Scheme, address: string): boolean {
   const colon = address.indexOf(':');
   if (colon === -1) {
     if (!ADDRESS_PAYLOAD.test(address)) throw new ValidationError('address', 'is not a valid address');
-    return `${scheme}:${address}`;
+    return false;
   }
   // Only cashaddr carries a prefix; its own prefix (bitcoincash, bchtest, bchreg) is the scheme.
   // Kept as written: cashaddr may be all upper case (denser QR codes) but never mixed case.
@@ -86,7 +134,7 @@ function bip21Target(scheme: Bip21Scheme, address: string): string {
   const cashaddr = scheme === 'bitcoincash' && /^(bitcoincash|bchtest|bchreg)$/.test(prefix);
   if ((!cashaddr && prefix !== scheme) || !ADDRESS_PAYLOAD.test(payload))
     throw new ValidationError('address', `is not a valid ${scheme} address`);
-  return address;
+  return true;
 }
 
 function evmAddress(value: string, field: string): void {
