@@ -235,6 +235,35 @@ describe('webhook endpoints', () => {
     expect(webhookDeliveries.edges.map((e) => e.node.id)).not.toContain(delivery.id);
   });
 
+  it('an endpoint added after a store created invoices without one gets the next invoice.created; once deleted, nothing more', async () => {
+    const store = await webhookStore(world, 'Late listener shop', 5);
+    const invoicesAt = (path: string) =>
+      receiver.received
+        .filter((r) => r.path === path)
+        .map((r) => JSON.parse(r.body).data.invoiceId as string);
+    // No endpoint yet: the invoice is written without an outbox.
+    await createInvoice(world, store);
+    const endpoint = await createEndpoint(world, store, hooks('/late'), ['invoice.created']);
+    const heard = await createInvoice(world, store);
+    await until(
+      async () => invoicesAt('/late').includes(heard.id),
+      'invoice.created of the invoice after the endpoint',
+    );
+    await run(api(world, store), DeleteWebhookEndpointDocument, { id: endpoint.id });
+    await createInvoice(world, store);
+    // Deliveries are asynchronous: once a later invoice has reached another endpoint, whatever
+    // the deleted one was going to get would have come too.
+    const other = await createEndpoint(world, store, hooks('/late-other'), ['invoice.created']);
+    const last = await createInvoice(world, store);
+    await until(
+      async () => invoicesAt('/late-other').includes(last.id),
+      'invoice.created at the other endpoint',
+    );
+    expect(invoicesAt('/late')).toEqual([heard.id]);
+    expect(invoicesAt('/late-other')).toEqual([last.id]);
+    await run(api(world, store), DeleteWebhookEndpointDocument, { id: other.id });
+  });
+
   it('pages the delivery log newest first', async () => {
     const store = await webhookStore(world, 'Paging shop', 4);
     const endpoint = await createEndpoint(world, store, hooks('/paging'));
