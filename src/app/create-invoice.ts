@@ -43,10 +43,10 @@ function newInvoiceId(): string {
  * orderId and content returns the first invoice (its id only, no `created` rows); different
  * content is DUPLICATE_ORDER_ID.
  *
- * One transaction on a plain pg client: allocate one address per wallet, write the invoice,
- * its methods and bus events in one statement, and the webhook outbox (only when someone
- * listens); expiry needs no job of its own (the worker's deadline sweep reads expiresAt). Store
- * settings and wallets come from the per-process StoreCatalog.
+ * One statement takes one address per wallet and writes the invoice, its methods and bus
+ * events (see writeInvoice for when it also needs a transaction for the webhook outbox);
+ * expiry needs no job of its own (the worker's deadline sweep reads expiresAt). Store settings
+ * and wallets come from the per-process StoreCatalog.
  */
 export async function createInvoice(
   services: Services,
@@ -68,7 +68,7 @@ export async function createInvoice(
   const plan = await planPaymentMethods(services.chains, services.rates, store.walletOfChain, input);
   const requestHash = invoiceRequestHash(input);
 
-  // One address per chain: on an EVM chain the native coin and its tokens share it.
+  // One address per wallet: on an EVM chain the native coin and its tokens share it.
   const methods = plan.map((method) => newPaymentMethod(services, store, method));
   for (let attempt = 1; ; attempt++) {
     const invoice = newInvoiceRow(store, input, requestHash, services.now());
