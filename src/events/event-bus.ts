@@ -41,6 +41,7 @@ export class EventBus {
   #listener: pg.Client | undefined;
   #pollTimer: NodeJS.Timeout | undefined;
   #notifyScheduled = false;
+  #notifying = false;
   #running = false;
   #fetching: Promise<void> | undefined;
   #fetchAgain = false;
@@ -102,17 +103,31 @@ export class EventBus {
   }
 
   /**
-   * Call after a transaction that published events has committed. Hints from one tick are
-   * coalesced into one NOTIFY so a burst of commits costs one round trip.
+   * Call after a transaction that published events has committed. The NOTIFY is only a
+   * latency hint (every process also polls): hints from one tick share one NOTIFY, and while
+   * one is in flight the next waits for it, so a stream of commits costs at most one NOTIFY
+   * per round trip instead of one per commit. A commit during the flight still gets a NOTIFY
+   * sent after it.
    */
   notifyCommitted(): void {
     if (this.#notifyScheduled) return;
     this.#notifyScheduled = true;
+    if (!this.#notifying) this.#sendNotify();
+  }
+
+  #sendNotify(): void {
+    this.#notifying = true;
     setImmediate(() => {
       this.#notifyScheduled = false;
-      this.#pool.query(`SELECT pg_notify('${CHANNEL}', '')`).catch((error: Error) => {
-        this.#log.warn({ err: error.message }, 'event notify failed; subscribers will poll');
-      });
+      this.#pool
+        .query(`SELECT pg_notify('${CHANNEL}', '')`)
+        .catch((error: Error) => {
+          this.#log.warn({ err: error.message }, 'event notify failed; subscribers will poll');
+        })
+        .finally(() => {
+          this.#notifying = false;
+          if (this.#notifyScheduled) this.#sendNotify();
+        });
     });
   }
 
