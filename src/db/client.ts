@@ -23,10 +23,10 @@ export function connectDatabase(url: string, poolSize: number): Database {
   const pool = new pg.Pool({
     connectionString: url,
     max: poolSize,
-    // Only named (prepared) statements are affected: the hot statements of invoice creation,
-    // whose parameters never change their best plan. Left to itself, Postgres keeps planning
-    // them on every execution (~250 µs of the allocation statement's ~650 µs).
-    options: '-c plan_cache_mode=force_generic_plan',
+    // UTC sessions: Prisma's pg adapter reads timestamptz values as if the session were in UTC
+    // and sends Date parameters without a zone, while node-postgres (the hot paths) sends the
+    // offset; on a server in another zone the two would disagree by that offset.
+    options: '-c TimeZone=UTC',
   });
   // An idle client's error (server restart) must not crash the process; the pool replaces it.
   pool.on('error', () => {});
