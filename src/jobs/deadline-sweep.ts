@@ -21,13 +21,21 @@ export interface DeadlineSweep {
  */
 export function startDeadlineSweep(services: Services, intervalMs = DEADLINE_SWEEP_MS): DeadlineSweep {
   const stopping = new AbortController();
+  const backoff = new SweepBackoff();
   let timer: NodeJS.Timeout | undefined;
   let wake: (() => void) | undefined;
   const loop = (async () => {
     while (!stopping.signal.aborted) {
       try {
-        const expired = await expireDueInvoices(services, { signal: stopping.signal });
-        if (expired > 0) services.log.info({ expired }, 'expired invoices whose deadline came');
+        const { changed, failed } = await expireDueInvoices(services, {
+          signal: stopping.signal,
+          exclude: backoff.waiting(Date.now()),
+        });
+        if (changed > 0) services.log.info({ expired: changed }, 'expired invoices whose deadline came');
+        for (const { invoiceId, error } of failed) {
+          const retryInMs = backoff.failed(invoiceId, Date.now());
+          services.log.error({ err: error, invoiceId, retryInMs }, 'could not apply an invoice deadline');
+        }
       } catch (error) {
         // The database may be restarting; the next round tries again.
         services.log.warn({ err: error }, 'deadline sweep failed; retrying');
@@ -47,4 +55,35 @@ export function startDeadlineSweep(services: Services, intervalMs = DEADLINE_SWE
       await loop;
     },
   };
+}
+
+const FIRST_RETRY_MS = 5_000;
+const LAST_RETRY_MS = 5 * 60_000;
+
+/**
+ * Invoices whose deadline transaction failed are tried again later, and later again each time
+ * (5 s doubling to 5 min), instead of at every sweep: a bad row costs a log line every few
+ * minutes, not a failing transaction every second.
+ */
+export class SweepBackoff {
+  readonly #entries = new Map<string, { until: number; delayMs: number }>();
+
+  /** Invoices to pass over now. */
+  waiting(now: number): string[] {
+    const ids: string[] = [];
+    for (const [id, entry] of this.#entries) {
+      if (entry.until > now) ids.push(id);
+      // Long since retried without failing again: forget it.
+      else if (now - entry.until > LAST_RETRY_MS) this.#entries.delete(id);
+    }
+    return ids;
+  }
+
+  /** Records a failure; returns how long the invoice now waits. */
+  failed(invoiceId: string, now: number): number {
+    const previous = this.#entries.get(invoiceId);
+    const delayMs = previous ? Math.min(previous.delayMs * 2, LAST_RETRY_MS) : FIRST_RETRY_MS;
+    this.#entries.set(invoiceId, { until: now + delayMs, delayMs });
+    return delayMs;
+  }
 }

@@ -94,8 +94,8 @@ function passExpiry(invoice: { expiresAt: string }) {
   clock.set(new Date(Date.parse(invoice.expiresAt) + 1000));
 }
 
-/** A sweep run here and now, besides the one the worker runs every second. */
-const sweep = () => expireDueInvoices(kassa.app.services!);
+/** A sweep run here and now, besides the one the worker runs every second; how many changed. */
+const sweep = async () => (await expireDueInvoices(kassa.app.services!)).changed;
 
 describe('expiry by the deadline sweep', { timeout: 90_000 }, () => {
   let store: TestStore;
@@ -168,6 +168,23 @@ describe('expiry by the deadline sweep', { timeout: 90_000 }, () => {
     passExpiry(invoice);
     await untilStatus(invoice.id, 'EXPIRED');
     expect(await countEvents(sql, invoice.id, 'invoice.expired')).toBe(1);
+  });
+
+  it('expires the other due invoices when one of them cannot be processed, and reports that one', async () => {
+    clock.set(new Date());
+    const broken = await create(store);
+    const fine = await create(store);
+    // A row the lifecycle refuses (its tolerance is over 100%): its transaction fails every time.
+    await sql.query(`UPDATE "Invoice" SET "paymentTolerancePercent" = 150 WHERE id = $1`, [broken.id]);
+    passExpiry(fine);
+    const { failed } = await expireDueInvoices(kassa.app.services!);
+    expect(failed.map((f) => f.invoiceId)).toContain(broken.id);
+    await untilStatus(fine.id, 'EXPIRED');
+    expect(await scalar(sql, 'SELECT status::text FROM "Invoice" WHERE id = $1', [broken.id])).toBe('NEW');
+    expect(await countEvents(sql, broken.id, 'invoice.expired')).toBe(0);
+    // Out of the way of later tests: the lifecycle accepts the row again, and it expires.
+    await sql.query(`UPDATE "Invoice" SET "paymentTolerancePercent" = 0 WHERE id = $1`, [broken.id]);
+    await untilStatus(broken.id, 'EXPIRED', 30_000);
   });
 
   it("goes by Kassa's clock: not a moment before the deadline, then at the next sweep", async () => {
