@@ -84,6 +84,11 @@ export async function createInvoice(
       throw error;
     }
     if (!result.written) {
+      // Nothing was inserted, so a repeated orderId went unnoticed: answer it before deriving.
+      if (input.orderId) {
+        const existing = await findByOrderId(services, storeId, input.orderId, requestHash);
+        if (existing) return existing;
+      }
       if (attempt >= ATTEMPTS)
         throw new Error(`address pool still empty for wallets ${result.emptyWallets.join(', ')}`);
       for (const walletId of result.emptyWallets) {

@@ -71,6 +71,20 @@ describe('a burst of creates larger than the address pool', () => {
     expect(derived).toBe(0);
   });
 
+  it('answers a repeated orderId with its invoice while a pool is empty, deriving nothing for it', async () => {
+    const input = { price: '9', currency: 'EUR', orderId: 'dry-repeat' };
+    const first = (await run(store.api, CreateInvoiceDocument, { input })).createInvoice;
+    await sql.query(`DELETE FROM "Address" WHERE "storeId" = $1 AND chain = 'bitcoin' AND state = 'FREE'`, [
+      store.id,
+    ]);
+    const requestPathDerivations = () =>
+      logs.lines.filter((l) => /derived on the request path/.test(String(l.msg))).length;
+    const before = requestPathDerivations();
+    const again = (await run(store.api, CreateInvoiceDocument, { input })).createInvoice;
+    expect(again.id).toBe(first.id);
+    expect(requestPathDerivations()).toBe(before);
+  });
+
   it('answers a create with exactly what a later read of the invoice returns', async () => {
     const { createInvoice } = await run(store.api, CreateInvoiceDocument, {
       input: {
