@@ -70,6 +70,9 @@ export async function createInvoice(
 
   // One address per wallet: on an EVM chain the native coin and its tokens share it.
   const methods = plan.map((method) => newPaymentMethod(services, store, method));
+  /** The invoice a create with this orderId already made (DUPLICATE_ORDER_ID if it differs). */
+  const earlier = () =>
+    input.orderId ? findByOrderId(services, storeId, input.orderId, requestHash) : undefined;
   for (let attempt = 1; ; attempt++) {
     const invoice = newInvoiceRow(store, input, requestHash, services.now());
     let result: InsertInvoiceResult;
@@ -77,18 +80,14 @@ export async function createInvoice(
       result = await writeInvoice(services, store, invoice, methods);
     } catch (error) {
       // Two creates with one orderId raced, or the create was repeated.
-      if (input.orderId && isOrderIdConflict(error)) {
-        const existing = await findByOrderId(services, storeId, input.orderId, requestHash);
-        if (existing) return existing;
-      }
+      const existing = isOrderIdConflict(error) ? await earlier() : undefined;
+      if (existing) return existing;
       throw error;
     }
     if (!result.written) {
       // Nothing was inserted, so a repeated orderId went unnoticed: answer it before deriving.
-      if (input.orderId) {
-        const existing = await findByOrderId(services, storeId, input.orderId, requestHash);
-        if (existing) return existing;
-      }
+      const existing = await earlier();
+      if (existing) return existing;
       if (attempt >= ATTEMPTS)
         throw new Error(`address pool still empty for wallets ${result.emptyWallets.join(', ')}`);
       for (const walletId of result.emptyWallets) {
