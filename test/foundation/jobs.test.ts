@@ -6,22 +6,17 @@ import { connectDatabase, type Database } from '../../src/db/client.ts';
 import { JobQueue } from '../../src/jobs/job-queue.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 import { type RunningKassa, startKassa } from '../support/kassa.ts';
+import { pollUntil } from '../support/poll-until.ts';
 
 const log = pino({ level: 'silent' });
 
 /** Polls `condition` until it holds, failing after `timeoutMs`. */
-async function until<T>(
+function until<T>(
   condition: () => Promise<T | undefined | false>,
   timeoutMs: number,
   what: string,
 ): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await condition();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
+  return pollUntil(condition, what, { timeoutMs });
 }
 
 /** A promise with its resolver, for handlers that report or wait. */

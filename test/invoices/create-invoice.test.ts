@@ -16,6 +16,7 @@ import { type RunningKassa, startKassa } from '../support/kassa.ts';
 import {
   Clock,
   countEvents,
+  invoiceStatus,
   makeStore,
   pubAt,
   scalar,
@@ -209,15 +210,13 @@ describe('createInvoice: details and deadlines', () => {
       expect(custom.paymentTolerancePercent).toBe('1.5');
 
       // The deadline sweep goes by each invoice's own expiresAt.
-      const statusOf = (id: string) =>
-        scalar<string>(sql, 'SELECT status::text FROM "Invoice" WHERE id = $1', [id]);
       clock.set(new Date('2031-03-04T06:06:06.999Z'));
       await expireDueInvoices(kassa.app.services!);
-      expect(await statusOf(byStore.id)).toBe('EXPIRED');
-      expect(await statusOf(custom.id)).toBe('NEW');
+      expect(await invoiceStatus(sql, byStore.id)).toBe('EXPIRED');
+      expect(await invoiceStatus(sql, custom.id)).toBe('NEW');
       clock.set(new Date('2031-03-04T06:06:07.000Z'));
       await expireDueInvoices(kassa.app.services!);
-      expect(await statusOf(custom.id)).toBe('EXPIRED');
+      expect(await invoiceStatus(sql, custom.id)).toBe('EXPIRED');
       expect(await countEvents(sql, custom.id, 'invoice.created')).toBe(1);
     } finally {
       clock.set(new Date());

@@ -15,6 +15,7 @@ import {
   Clock,
   countEvents,
   deadlineJobStates,
+  invoiceStatus,
   makeDeadlineDue,
   makeStore,
   scalar,
@@ -57,8 +58,7 @@ async function statusOf(store: TestStore, id: string) {
 /** Waits, without any request touching the invoice, until the database shows `status`. */
 function untilStatus(id: string, status: string, timeoutMs = 30_000) {
   return until(
-    async () =>
-      (await scalar<string>(sql, 'SELECT status::text FROM "Invoice" WHERE id = $1', [id])) === status,
+    async () => (await invoiceStatus(sql, id)) === status,
     `invoice ${id} to become ${status}`,
     timeoutMs,
   );
@@ -180,7 +180,7 @@ describe('expiry by the deadline sweep', { timeout: 90_000 }, () => {
     const { failed } = await expireDueInvoices(kassa.app.services!);
     expect(failed.map((f) => f.invoiceId)).toContain(broken.id);
     await untilStatus(fine.id, 'EXPIRED');
-    expect(await scalar(sql, 'SELECT status::text FROM "Invoice" WHERE id = $1', [broken.id])).toBe('NEW');
+    expect(await invoiceStatus(sql, broken.id)).toBe('NEW');
     expect(await countEvents(sql, broken.id, 'invoice.expired')).toBe(0);
     // Out of the way of later tests: the lifecycle accepts the row again, and it expires.
     await sql.query(`UPDATE "Invoice" SET "paymentTolerancePercent" = 0 WHERE id = $1`, [broken.id]);

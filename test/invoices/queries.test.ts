@@ -19,7 +19,7 @@ import { TEST_CHAINS_PATH } from '../support/chains.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 import { client, expectCode, run } from '../support/graphql-client.ts';
 import { type RunningKassa, startKassa } from '../support/kassa.ts';
-import { Clock, countEvents, makeStore, scalar, sqlPool, type TestStore } from './support.ts';
+import { Clock, countEvents, invoiceStatus, makeStore, sqlPool, type TestStore } from './support.ts';
 
 let db: TestDatabase;
 let kassa: RunningKassa;
@@ -291,7 +291,7 @@ describe('markInvoice', () => {
       run(client(kassa.graphqlUrl), MarkInvoiceDocument, { id: invoice.id, status: 'SETTLED' }),
       'UNAUTHENTICATED',
     );
-    const status = await scalar(sql, 'SELECT status::text FROM "Invoice" WHERE id = $1', [invoice.id]);
+    const status = await invoiceStatus(sql, invoice.id);
     expect(status).toBe('NEW');
   });
 });

@@ -9,6 +9,7 @@ import { TEST_MNEMONIC } from '../support/chains.ts';
 import { testPool } from '../support/database.ts';
 import { client, run } from '../support/graphql-client.ts';
 import { type RunningKassa, seedStore } from '../support/kassa.ts';
+import { pollUntil } from '../support/poll-until.ts';
 
 /** Published vectors of the test mnemonic (BIP84, BIP49, BIP44, BIP86, Ethereum BIP44). */
 export const VECTORS = {
@@ -69,18 +70,17 @@ export class Clock {
 }
 
 /** Polls `condition` until it returns a truthy value, failing after `timeoutMs`. */
-export async function until<T>(
+export function until<T>(
   condition: () => Promise<T | undefined | null | false>,
   what: string,
   timeoutMs = 15_000,
 ): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await condition();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
+  return pollUntil(condition, what, { timeoutMs });
+}
+
+/** An invoice's status as the database holds it, without going through Kassa. */
+export function invoiceStatus(pool: pg.Pool, invoiceId: string): Promise<string | undefined> {
+  return scalar<string>(pool, 'SELECT status::text FROM "Invoice" WHERE id = $1', [invoiceId]);
 }
 
 /** Plain SQL against the test database (proofs that do not go through Kassa's own code). */

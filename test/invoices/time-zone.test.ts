@@ -6,7 +6,7 @@ import { TEST_CHAINS_PATH } from '../support/chains.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 import { client, run } from '../support/graphql-client.ts';
 import { type RunningKassa, startKassa } from '../support/kassa.ts';
-import { Clock, makeStore, scalar, sqlPool, type TestStore } from './support.ts';
+import { Clock, invoiceStatus, makeStore, scalar, sqlPool, type TestStore } from './support.ts';
 
 // A Postgres whose time zone is not UTC (an embedded cluster takes the laptop's zone at initdb).
 // Kassa writes some timestamps with node-postgres and reads them with Prisma, and the two agree
@@ -57,10 +57,8 @@ it('keeps invoice times exact on a database in another time zone, and expires by
   // A minute before the deadline nothing is due; at the deadline it expires.
   clock.set(new Date('2030-06-01T12:29:00.000Z'));
   expect((await expireDueInvoices(kassa.app.services!)).changed).toBe(0);
-  const statusOf = () =>
-    scalar<string>(sql, 'SELECT status::text FROM "Invoice" WHERE id = $1', [createInvoice.id]);
-  expect(await statusOf()).toBe('NEW');
+  expect(await invoiceStatus(sql, createInvoice.id)).toBe('NEW');
   clock.set(new Date('2030-06-01T12:30:00.000Z'));
   await expireDueInvoices(kassa.app.services!);
-  expect(await statusOf()).toBe('EXPIRED');
+  expect(await invoiceStatus(sql, createInvoice.id)).toBe('EXPIRED');
 });

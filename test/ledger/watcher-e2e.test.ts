@@ -10,6 +10,7 @@ import { BTC_XPUB } from '../support/chains.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 import { client, run } from '../support/graphql-client.ts';
 import { type RunningKassa, startKassa } from '../support/kassa.ts';
+import { pollUntil } from '../support/poll-until.ts';
 import { csvObjects } from './csv.ts';
 import { checkLedger } from './invariants.ts';
 import { type LedgerStore, seedLedgerStore, seedUser } from './support.ts';
@@ -66,18 +67,8 @@ afterAll(async () => {
   await db?.drop();
 });
 
-async function until<T>(
-  check: () => Promise<T | false | undefined>,
-  what: string,
-  timeoutMs = 20_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
+function until<T>(check: () => Promise<T | false | undefined>, what: string, timeoutMs = 20_000): Promise<T> {
+  return pollUntil(check, what, { timeoutMs, pollMs: 50 });
 }
 
 /** The user's BTC balance as their own token reads it over GraphQL. */

@@ -3,11 +3,13 @@ import type { AddressInfo } from 'node:net';
 import type pg from 'pg';
 import { type Address, erc20Abi, type Hex } from 'viem';
 import { DEV_CHAIN_NAME, devChainsConfig } from '../../../src/dev-chain/dev-chain-config.ts';
+import { invoiceStatus } from '../../invoices/support.ts';
 import { type Anvil, startAnvil } from '../../support/anvil.ts';
 import { ETH_XPUB } from '../../support/chains.ts';
 import { deployTestToken } from '../../support/contracts/deploy-test-token.ts';
 import { createTestDatabase, type TestDatabase, testPool } from '../../support/database.ts';
 import { type RunningKassa, seedStore, startKassa } from '../../support/kassa.ts';
+import { pollUntil } from '../../support/poll-until.ts';
 
 /**
  * What the checkout tests run against: Kassa in this process watching a test anvil with the
@@ -138,24 +140,17 @@ export async function payUsdt(world: CheckoutWorld, to: string, units: bigint): 
 }
 
 /** The invoice's status in the database. */
-export async function statusOf(world: CheckoutWorld, id: string): Promise<string> {
-  const { rows } = await world.sql.query('SELECT status::text AS s FROM "Invoice" WHERE id = $1', [id]);
-  return rows[0]?.s;
+export async function statusOf(world: CheckoutWorld, id: string): Promise<string | undefined> {
+  return invoiceStatus(world.sql, id);
 }
 
 /** Polls `condition` until it is truthy. */
-export async function until<T>(
+export function until<T>(
   condition: () => Promise<T | undefined | null | false>,
   what: string,
   timeoutMs = 20_000,
 ): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await condition();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
+  return pollUntil(condition, what, { timeoutMs, pollMs: 50 });
 }
 
 async function startShop(): Promise<{ server: Server; url: string }> {

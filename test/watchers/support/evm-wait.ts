@@ -4,6 +4,7 @@ import {
   type WatchersInvoiceFieldsFragment,
 } from '../../graphql/generated/graphql.ts';
 import { run } from '../../support/graphql-client.ts';
+import { pollUntil } from '../../support/poll-until.ts';
 
 export const WAIT_MS = 15_000;
 const POLL_MS = 100;
@@ -12,22 +13,13 @@ const POLL_MS = 100;
  * Polls `condition` every 100 ms until it returns a truthy value, failing after `timeoutMs` with
  * what was waited for and, when given, the last thing seen (the data a failure report needs).
  */
-export async function until<T>(
+export function until<T>(
   condition: () => Promise<T | undefined | null | false>,
   what: string,
   timeoutMs = WAIT_MS,
   lastSeen?: () => unknown,
 ): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await condition();
-    if (value) return value;
-    if (Date.now() > deadline) {
-      const seen = lastSeen ? `; last seen: ${JSON.stringify(lastSeen(), null, 1)}` : '';
-      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${seen}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
-  }
+  return pollUntil(condition, what, { timeoutMs, pollMs: POLL_MS, lastSeen });
 }
 
 export type WatchedInvoice = WatchersInvoiceFieldsFragment;

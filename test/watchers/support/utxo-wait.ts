@@ -1,6 +1,7 @@
 import type { GraphQLClient } from 'graphql-request';
 import { UtxoInvoiceDocument, type UtxoInvoiceFieldsFragment } from '../../graphql/generated/graphql.ts';
 import { run } from '../../support/graphql-client.ts';
+import { type PollOptions, pollUntil } from '../../support/poll-until.ts';
 
 /** How long a watcher outcome may take: a few poll intervals, a pg-boss hand-over, CI slack. */
 export const WAIT_MS = 20_000;
@@ -10,22 +11,12 @@ const POLL_MS = 50;
  * Polls `condition` until it returns a truthy value, failing after `timeoutMs` with what was
  * waited for and, when given, the last thing seen (what a failure report needs).
  */
-export async function until<T>(
+export function until<T>(
   condition: () => Promise<T | undefined | null | false>,
   what: string,
-  options: { timeoutMs?: number; pollMs?: number; lastSeen?: () => unknown } = {},
+  options: PollOptions = {},
 ): Promise<T> {
-  const timeoutMs = options.timeoutMs ?? WAIT_MS;
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await condition();
-    if (value) return value;
-    if (Date.now() > deadline) {
-      const seen = options.lastSeen ? `; last seen: ${JSON.stringify(options.lastSeen(), null, 1)}` : '';
-      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${seen}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, options.pollMs ?? POLL_MS));
-  }
+  return pollUntil(condition, what, { timeoutMs: WAIT_MS, pollMs: POLL_MS, ...options });
 }
 
 export type UtxoInvoice = UtxoInvoiceFieldsFragment;
