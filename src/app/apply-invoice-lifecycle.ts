@@ -8,9 +8,9 @@ import type { Services } from './services.ts';
 
 /**
  * Brings one invoice up to date with its payments and the clock, inside the caller's
- * transaction (the deadline sweep, a monitoring-end job, or a watcher that recorded a payment): runs the pure lifecycle
- * function, stores the new state with its events, hands back addresses of a closed invoice and
- * schedules the next deadline. Safe to call any number of times.
+ * transaction (the deadline sweep, a monitoring-end job, or a watcher that recorded a payment):
+ * runs the pure lifecycle function, stores the new state with its events, hands back addresses
+ * of a closed invoice and schedules the end of monitoring. Safe to call any number of times.
  */
 export async function applyInvoiceLifecycle(
   services: Services,
